@@ -1,0 +1,171 @@
+package io.pgvault.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting pgvault reads, under the prefix {@code pgvault}. Each one is also an app setting /
+ * environment variable: {@code pgvault.pg.host} is {@code PGVAULT_PG_HOST}.
+ */
+@ConfigMapping(prefix = "pgvault")
+public interface PgvaultConfig {
+
+    /** Name of the backed-up server; the first path segment of every blob in the vault. */
+    @WithName("server-name")
+    String serverName();
+
+    /** How to reach the PostgreSQL server. */
+    Pg pg();
+
+    /** Where the server lives in Azure (for the matrix's placement rules). */
+    Placement server();
+
+    /** The vault: the storage account and container that hold the backups. */
+    Vault vault();
+
+    /** How backups are taken. */
+    Backup backup();
+
+    /** How restores are done. */
+    Restore restore();
+
+    /** Limits of the support matrix; the defaults are the matrix's own numbers. */
+    Matrix matrix();
+
+    /** Connection to the PostgreSQL server. */
+    interface Pg {
+        /** Host name or address of the server. */
+        @WithDefault("localhost")
+        String host();
+
+        /** TCP port of the server. */
+        @WithDefault("5432")
+        int port();
+
+        /** Login role; in Azure the admin or the managed identity's Entra role name. */
+        @WithDefault("postgres")
+        String user();
+
+        /** Password for {@code auth=password}; empty with Entra authentication. Never logged. */
+        Optional<String> password();
+
+        /** libpq sslmode: disable, allow, prefer, require, verify-ca, verify-full. */
+        @WithDefault("prefer")
+        String sslmode();
+
+        /** Database used for inspection and pg_dumpall's connection. */
+        @WithDefault("postgres")
+        String database();
+
+        /**
+         * How pgvault authenticates: {@code password} (the setting above, or a Key Vault reference to it)
+         * or {@code entra} (a Microsoft Entra token of the app's managed identity used as the password).
+         */
+        @WithDefault("password")
+        String auth();
+
+        /** Client id of the user-assigned managed identity used for Entra tokens (empty: system-assigned). */
+        Optional<String> managedIdentityClientId();
+
+        /** Directory holding pg_dump, pg_dumpall and pg_restore; empty: the newest found on this machine. */
+        Optional<String> binDir();
+    }
+
+    /** Tenant, subscription and region of an Azure resource; empty values are unknown and not judged. */
+    interface Placement {
+        /** Microsoft Entra tenant id. */
+        Optional<String> tenantId();
+
+        /** Subscription id. */
+        Optional<String> subscriptionId();
+
+        /** Azure region name, such as {@code uksouth}. */
+        Optional<String> region();
+    }
+
+    /** The vault storage account and container. */
+    interface Vault {
+        /** Connection string (local / Azurite). Takes precedence over the endpoint. Never logged. */
+        Optional<String> connectionString();
+
+        /** Blob endpoint, such as {@code https://acct.blob.core.windows.net}, used with managed identity. */
+        Optional<String> endpoint();
+
+        /** Container that holds the backups. */
+        @WithDefault("pgvault")
+        String container();
+
+        /** Access tier of the backup blobs: Hot, Cool or Cold (Archive is refused by the matrix). */
+        @WithDefault("Hot")
+        String accessTier();
+
+        /** Client id of the user-assigned managed identity used for the vault (empty: default chain). */
+        Optional<String> managedIdentityClientId();
+
+        /** Tenant, subscription and region of the vault's storage account. */
+        Optional<String> tenantId();
+
+        /** Subscription id of the vault's storage account. */
+        Optional<String> subscriptionId();
+
+        /** Region of the vault's storage account. */
+        Optional<String> region();
+    }
+
+    /** Backup settings. */
+    interface Backup {
+        /** How many databases are dumped at once; 0 means one per processor core. */
+        @WithDefault("0")
+        int parallelism();
+
+        /**
+         * Compression of the dumps: {@code zstd} (pg_dump -Z0 streamed through zstd in pgvault, the default:
+         * fastest), {@code gzip:N} (pg_dump's own gzip at level N), {@code none}.
+         */
+        @WithDefault("zstd")
+        String compression();
+
+        /** Block size of each streamed upload, in bytes. */
+        @WithDefault("8388608")
+        int blockSizeBytes();
+
+        /** Blocks each upload keeps in flight. */
+        @WithDefault("4")
+        int blocksInFlight();
+
+        /** Longest a single pg_dump may run before it is killed and the backup fails. */
+        @WithDefault("PT12H")
+        Duration timeout();
+    }
+
+    /** Restore settings. */
+    interface Restore {
+        /**
+         * Blob endpoints a restore may write to besides {@code https://<account>.blob.core.windows.net};
+         * locally the Azurite endpoint. Any other target URL is refused before a connection is made.
+         */
+        Optional<List<String>> allowedEndpoints();
+
+        /** Tenant, subscription and region assumed for restore targets whose placement is not given. */
+        Optional<String> targetTenantId();
+
+        /** Region assumed for restore targets. */
+        Optional<String> targetRegion();
+    }
+
+    /** Support-matrix limits. */
+    interface Matrix {
+        /** Largest server a backup accepts: sum of pg_database_size of the included databases (1 TiB). */
+        @WithDefault("1099511627776")
+        long maxServerSizeBytes();
+
+        /** Largest single bytea value a backup accepts (500 MiB). */
+        @WithDefault("524288000")
+        long maxByteaBytes();
+    }
+}
