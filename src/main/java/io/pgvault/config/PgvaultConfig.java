@@ -156,6 +156,17 @@ public interface PgvaultConfig {
 
         /** Region assumed for restore targets. */
         Optional<String> targetRegion();
+
+        /**
+         * Largest file copied with synchronous Copy Blob From URL (Azure caps it at 256 MiB); larger files use
+         * the asynchronous Copy Blob, which has no size cap.
+         */
+        @WithDefault("268435456")
+        long syncCopyMaxBytes();
+
+        /** Longest one asynchronous server-side copy may take. */
+        @WithDefault("PT6H")
+        Duration copyTimeout();
     }
 
     /** Support-matrix limits. */
