@@ -1,4 +1,9 @@
 package io.pgvault.matrix;
 
-/** Placeholder until the matrix branch lands. */
-public enum Severity { ERROR, WARNING }
+/** How bad a {@link Violation} is. */
+public enum Severity {
+    /** The operation is refused. */
+    ERROR,
+    /** The operation runs, but outside what the matrix calls generally available. */
+    WARNING
+}
