@@ -192,7 +192,8 @@ public class BackupService {
 
     private Manifest.File dumpDatabase(DatabaseFacts db, String prefix, String path, DumpCompression compression, int workers,
             BackupProgress progress, Set<Process> running) {
-        List<String> args = new ArrayList<>(List.of("--format=custom", "--no-password"));
+        List<String> args = new ArrayList<>(List.of("--format=custom", "--no-password",
+                "--lock-wait-timeout=" + config.backup().lockWaitTimeout().toMillis()));
         args.addAll(compression.pgDumpArgs());
         ProcessBuilder pb = tools.command(db.name(), "pg_dump", args);
         BlockBlobSink.StoredFile stored = stream(pb, "database \"" + db.name() + "\"", path,

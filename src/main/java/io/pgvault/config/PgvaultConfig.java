@@ -138,6 +138,13 @@ public interface PgvaultConfig {
         @WithDefault("4")
         int blocksInFlight();
 
+        /**
+         * How long pg_dump waits for a table lock (pg_dump --lock-wait-timeout) before failing the backup,
+         * instead of queueing behind a long ALTER TABLE forever.
+         */
+        @WithDefault("PT10M")
+        Duration lockWaitTimeout();
+
         /** Longest a single pg_dump may run before it is killed and the backup fails. */
         @WithDefault("PT12H")
         Duration timeout();

@@ -100,6 +100,10 @@ public final class DumpProcess {
         if (s.contains("server version") && s.contains("mismatch")) {
             return "Install a pg_dump whose major version is at least the server's, and point PGVAULT_PG_BIN_DIR at it.";
         }
+        if (s.contains("could not obtain lock")) {
+            return "Another session holds a conflicting lock (ALTER TABLE, VACUUM FULL, ...): let it finish, or raise "
+                    + "PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT, then run the backup again.";
+        }
         if (s.contains("permission denied")) {
             return "Grant the backup role read access (e.g. GRANT pg_read_all_data TO <role>) or use the server admin.";
         }
