@@ -75,15 +75,17 @@ public final class RestoreKit {
             # Options:  --jobs N           parallel pg_restore jobs per database (default 4)
             #           --skip-roles       do not run roles.sql
             #           --keep-superuser   keep SUPERUSER/REPLICATION/BYPASSRLS attributes (self-managed targets only)
-            # Needs psql and pg_restore (major >= the dump's), and zstd for .zst files. Databases must not exist yet.
+            #           --into-existing    restore into databases that exist already (default: refuse them)
+            # Needs psql and pg_restore (major >= the dump's), and zstd for .zst files.
             set -euo pipefail
             cd "$(dirname "$0")"
-            JOBS=4; SKIP_ROLES=0; KEEP_SUPERUSER=0
+            JOBS=4; SKIP_ROLES=0; KEEP_SUPERUSER=0; INTO_EXISTING=0
             while [ $# -gt 0 ]; do
               case "$1" in
                 --jobs) JOBS="$2"; shift 2 ;;
                 --skip-roles) SKIP_ROLES=1; shift ;;
                 --keep-superuser) KEEP_SUPERUSER=1; shift ;;
+                --into-existing) INTO_EXISTING=1; shift ;;
                 *) echo "restore.sh: unknown option $1" >&2; exit 2 ;;
               esac
             done
@@ -113,11 +115,17 @@ public final class RestoreKit {
             fi
 
             restore_db() { # base64(name) file compression base64(owner)
-              local name file comp owner src
+              local name file comp owner src exists
               name=$(unb64 "$1"); file=$2; comp=$3; owner=$(unb64 "$4")
               echo "restore.sh: database $(printf '%q' "$name") from $file"
-              if ! printf 'CREATE DATABASE :"db" TEMPLATE template0;\\n' | "${PSQL[@]}" -v db="$name"; then
-                echo "restore.sh: could not create $(printf '%q' "$name") (does it exist already?)" >&2; FAILED=1; return
+              exists=$(printf "SELECT count(*) FROM pg_database WHERE datname = :'db';\\n" | "${PSQL[@]}" -At -v db="$name")
+              if [ "$exists" = 1 ] && [ "$name" != postgres ] && [ "$INTO_EXISTING" = 0 ]; then
+                echo "restore.sh: database $(printf '%q' "$name") exists already; drop it or pass --into-existing" >&2
+                FAILED=1; return 0
+              fi
+              # 'postgres' exists on every server: its objects are restored into it.
+              if [ "$exists" = 0 ] && ! printf 'CREATE DATABASE :"db" TEMPLATE template0;\\n' | "${PSQL[@]}" -v db="$name"; then
+                echo "restore.sh: could not create $(printf '%q' "$name")" >&2; FAILED=1; return 0
               fi
               if [ -n "$owner" ]; then
                 printf 'ALTER DATABASE :"db" OWNER TO :"owner";\\n' | "${PSQL[@]}" -v db="$name" -v owner="$owner" || true

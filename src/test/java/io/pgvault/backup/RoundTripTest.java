@@ -95,13 +95,13 @@ class RoundTripTest {
         String target = TestServices.newTargetContainer(container);
         String restoreId = given().contentType(ContentType.JSON)
                 .body(Map.of("server", "test-pg", "backupId", "latest", "targetContainerUrl", target))
-                .when().post("/api/restore")
+                .when().post("/restore")
                 .then().statusCode(202).extract().path("restoreId");
         String state = "";
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {
             state = given().queryParam("server", "test-pg").queryParam("id", restoreId)
-                    .when().get("/api/restoreStatus").then().statusCode(200).extract().path("state");
+                    .when().get("/restoreStatus").then().statusCode(200).extract().path("state");
             if (!state.equals("Copying") && !state.equals("Validating")) {
                 break;
             }
