@@ -99,6 +99,9 @@ param backupBlockSizeBytes int = 8388608
 @minValue(1)
 param backupBlocksInFlight int = 4
 
+@description('How long pg_dump waits for a table lock before the backup fails, ISO-8601 (PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT).')
+param backupLockWaitTimeout string = 'PT10M'
+
 @description('Longest a single pg_dump may run, ISO-8601 (PGVAULT_BACKUP_TIMEOUT). Keep it below host.json functionTimeout (24 h).')
 param backupTimeout string = 'PT12H'
 
@@ -110,6 +113,9 @@ param restoreTargetTenantId string = ''
 
 @description('Region assumed for restore targets whose placement is not given (PGVAULT_RESTORE_TARGET_REGION); empty: unknown, not judged.')
 param restoreTargetRegion string = ''
+
+@description('Longest one asynchronous server-side restore copy may take, ISO-8601 (PGVAULT_RESTORE_COPY_TIMEOUT). Keep it below host.json functionTimeout.')
+param restoreCopyTimeout string = 'PT6H'
 
 // ---------------------------------------------------------------------------------------------
 // Vault
@@ -401,10 +407,12 @@ module functionApp 'app/function.bicep' = {
     backupCompression: backupCompression
     backupBlockSizeBytes: backupBlockSizeBytes
     backupBlocksInFlight: backupBlocksInFlight
+    backupLockWaitTimeout: backupLockWaitTimeout
     backupTimeout: backupTimeout
     restoreAllowedEndpoints: restoreAllowedEndpoints
     restoreTargetTenantId: !empty(restoreTargetTenantId) ? restoreTargetTenantId : tenant().tenantId
     restoreTargetRegion: restoreTargetRegion
+    restoreCopyTimeout: restoreCopyTimeout
   }
   // The first image pull and the identity-based host storage connection need the roles in place.
   dependsOn: [

@@ -39,6 +39,11 @@ ensure_postgres() {
     apt-get update -qq >/dev/null
     apt-get install -y -qq postgresql postgresql-contrib >/dev/null
   fi
+  if ! command -v zstd >/dev/null 2>&1; then
+    # The restore kit decompresses .zst dumps with the zstd tool.
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null; apt-get install -y -qq zstd >/dev/null
+  fi
   # The Debian package may start its own cluster on 5432; pgvault never uses it.
 }
 
@@ -94,6 +99,19 @@ EOF
   as_postgres "$bin/pg_ctl" -D "$RUN_DIR/pg" -l "$RUN_DIR/pglog/pg.log" -w -t 60 start >/dev/null
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
 
+  # A second, empty cluster: the "fresh server" restore kits are tested against.
+  local target_port; target_port=$(free_port)
+  rm -rf "$RUN_DIR/target"; mkdir -p "$RUN_DIR/target"
+  [ "$(id -u)" = "0" ] && chown postgres:postgres "$RUN_DIR/target"
+  echo "$PG_PASSWORD_LOCAL" > "$RUN_DIR/pwfile"; [ "$(id -u)" = "0" ] && chown postgres "$RUN_DIR/pwfile"
+  as_postgres "$bin/initdb" -D "$RUN_DIR/target" -U postgres --pwfile="$RUN_DIR/pwfile" \
+    --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 >>"$RUN_DIR/initdb.log" 2>&1
+  rm -f "$RUN_DIR/pwfile"
+  printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\nfsync = off\n" \
+    "$target_port" "$RUN_DIR/pgsock" >>"$RUN_DIR/target/postgresql.conf"
+  as_postgres "$bin/pg_ctl" -D "$RUN_DIR/target" -l "$RUN_DIR/pglog/target.log" -w -t 60 start >/dev/null
+  log "restore-target PostgreSQL on 127.0.0.1:$target_port"
+
   # Azurite blob service only, on loopback, data in the run dir.
   mkdir -p "$RUN_DIR/azurite"
   nohup "$ROOT/tools/azurite/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$az_port" \
@@ -119,6 +137,7 @@ export PGVAULT_AZURITE_BLOB_ENDPOINT='$blob'
 export PGVAULT_VAULT_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=$blob;'
 export PGVAULT_VAULT_CONTAINER=pgvault
 export PGVAULT_RESTORE_ALLOWED_ENDPOINTS='$blob'
+export PGVAULT_TARGET_PG_PORT=$target_port
 EOF
 }
 
@@ -143,7 +162,7 @@ EOF
 
 stop() {
   local bin; bin=$(pg_bin || true)
-  for d in standby pg; do
+  for d in standby target pg; do
     if [ -f "$RUN_DIR/$d/postmaster.pid" ] && [ -n "$bin" ]; then
       as_postgres "$bin/pg_ctl" -D "$RUN_DIR/$d" -m immediate -w stop >/dev/null 2>&1 || true
     fi

@@ -144,6 +144,9 @@ param backupBlockSizeBytes int = 8388608
 @minValue(1)
 param backupBlocksInFlight int = 4
 
+@description('pgvault.backup.lock-wait-timeout: how long pg_dump waits for a table lock before failing (ISO-8601 duration).')
+param backupLockWaitTimeout string = 'PT10M'
+
 @description('pgvault.backup.timeout: longest single pg_dump (ISO-8601 duration). Keep it below host.json functionTimeout.')
 param backupTimeout string = 'PT12H'
 
@@ -156,6 +159,9 @@ param restoreTargetTenantId string = ''
 @description('pgvault.restore.target-region: region assumed for restore targets whose placement is not given.')
 param restoreTargetRegion string = ''
 
+@description('pgvault.restore.copy-timeout: longest one asynchronous server-side copy may take (ISO-8601 duration).')
+param restoreCopyTimeout string = 'PT6H'
+
 var isElastic = startsWith(planSku, 'EP')
 
 // Every app setting of the site. Keys are parsed by InfraConsistencyTest: each PGVAULT_* key must
@@ -163,6 +169,7 @@ var isElastic = startsWith(planSku, 'EP')
 // Settings the mapping reads that are deliberately NOT set here (the test requires this list):
 // pgvault-omitted: PGVAULT_VAULT_CONNECTION_STRING (account keys are disabled; the app uses PGVAULT_VAULT_ENDPOINT with its managed identity)
 // pgvault-omitted: PGVAULT_PG_BIN_DIR (the image holds exactly one PostgreSQL client major; the app finds it)
+// pgvault-omitted: PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES (Azure's own 256 MiB cap of Copy Blob From URL; the app default is that cap)
 var appSettings = union({
   FUNCTIONS_EXTENSION_VERSION: '~4'
   FUNCTIONS_WORKER_RUNTIME: 'java'
@@ -196,10 +203,12 @@ var appSettings = union({
   PGVAULT_BACKUP_COMPRESSION: backupCompression
   PGVAULT_BACKUP_BLOCK_SIZE_BYTES: string(backupBlockSizeBytes)
   PGVAULT_BACKUP_BLOCKS_IN_FLIGHT: string(backupBlocksInFlight)
+  PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT: backupLockWaitTimeout
   PGVAULT_BACKUP_TIMEOUT: backupTimeout
   PGVAULT_RESTORE_ALLOWED_ENDPOINTS: join(restoreAllowedEndpoints, ',')
   PGVAULT_RESTORE_TARGET_TENANT_ID: restoreTargetTenantId
   PGVAULT_RESTORE_TARGET_REGION: restoreTargetRegion
+  PGVAULT_RESTORE_COPY_TIMEOUT: restoreCopyTimeout
   // The support matrix's own limits (1 TiB server, 500 MiB bytea), same as the Java defaults.
   PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES: '1099511627776'
   PGVAULT_MATRIX_MAX_BYTEA_BYTES: '524288000'
@@ -267,8 +276,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       http20Enabled: true
-      // The Quarkus HTTP function is anonymous at the Functions level: inbound access is denied
-      // unless the caller's range is listed. The timer trigger does not need inbound traffic.
+      // The HTTP endpoints need a function key (authLevel FUNCTION, set by the pom's package step);
+      // on top of that, inbound traffic is denied unless the caller's range is listed. The timer
+      // trigger needs no inbound traffic.
       ipSecurityRestrictionsDefaultAction: 'Deny'
       ipSecurityRestrictions: [for (range, i) in allowedInboundIpRanges: {
         name: 'allow-${i}'

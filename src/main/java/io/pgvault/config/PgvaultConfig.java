@@ -138,6 +138,13 @@ public interface PgvaultConfig {
         @WithDefault("4")
         int blocksInFlight();
 
+        /**
+         * How long pg_dump waits for a table lock (pg_dump --lock-wait-timeout) before failing the backup,
+         * instead of queueing behind a long ALTER TABLE forever.
+         */
+        @WithDefault("PT10M")
+        Duration lockWaitTimeout();
+
         /** Longest a single pg_dump may run before it is killed and the backup fails. */
         @WithDefault("PT12H")
         Duration timeout();
@@ -156,6 +163,17 @@ public interface PgvaultConfig {
 
         /** Region assumed for restore targets. */
         Optional<String> targetRegion();
+
+        /**
+         * Largest file copied with synchronous Copy Blob From URL (Azure caps it at 256 MiB); larger files use
+         * the asynchronous Copy Blob, which has no size cap.
+         */
+        @WithDefault("268435456")
+        long syncCopyMaxBytes();
+
+        /** Longest one asynchronous server-side copy may take. */
+        @WithDefault("PT6H")
+        Duration copyTimeout();
     }
 
     /** Support-matrix limits. */

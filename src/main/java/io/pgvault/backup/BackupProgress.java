@@ -1,0 +1,111 @@
+package io.pgvault.backup;
+
+import io.pgvault.jobs.JobRecord;
+import io.pgvault.jobs.JobStore;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Progress of a running backup: bytes and MB/s per database, logged and saved to the job record at most
+ * every few seconds (in Azure the log lines land in Application Insights).
+ */
+final class BackupProgress {
+
+    private static final Logger LOG = Logger.getLogger(BackupProgress.class);
+    private static final Duration EVERY = Duration.ofSeconds(5);
+
+    private final JobStore jobs;
+    private final Clock clock;
+    private final Map<String, Item> items = new LinkedHashMap<>();
+    private JobRecord job;
+    private Instant lastReport;
+
+    BackupProgress(JobStore jobs, JobRecord job, Clock clock) {
+        this.jobs = jobs;
+        this.job = job;
+        this.clock = clock;
+        this.lastReport = clock.instant();
+    }
+
+    private static final class Item {
+        final long startNanos = System.nanoTime();
+        long bytes;
+        long endNanos;
+        String state = JobRecord.RUNNING;
+
+        double mbPerSecond() {
+            long end = endNanos == 0 ? System.nanoTime() : endNanos;
+            double seconds = Math.max(1e-3, (end - startNanos) / 1e9);
+            return Math.round(bytes / 1e6 / seconds * 10) / 10.0;
+        }
+    }
+
+    synchronized void started(String name) {
+        items.put(name, new Item());
+    }
+
+    /** Called about once per MiB read from the dump; reports only every few seconds. */
+    void update(String name, long bytesFromTool) {
+        synchronized (this) {
+            Item item = items.get(name);
+            item.bytes = bytesFromTool;
+            Instant now = clock.instant();
+            if (Duration.between(lastReport, now).compareTo(EVERY) < 0) {
+                return;
+            }
+            lastReport = now;
+            LOG.infof("backup %s: %s %d MB at %.1f MB/s", job.backupId(), name, item.bytes / 1_000_000, item.mbPerSecond());
+        }
+        save();
+    }
+
+    synchronized void done(String name, long storedBytes) {
+        Item item = items.get(name);
+        item.endNanos = System.nanoTime();
+        item.state = JobRecord.SUCCEEDED;
+        LOG.infof("backup %s: %s done, %d bytes read from the tool at %.1f MB/s, %d bytes stored", job.backupId(),
+                name, item.bytes, item.mbPerSecond(), storedBytes);
+        item.bytes = storedBytes;
+    }
+
+    JobRecord finish(String state) {
+        synchronized (this) {
+            job = snapshot().withState(state, clock.instant());
+        }
+        jobs.save(job);
+        return job;
+    }
+
+    private void save() {
+        JobRecord j;
+        synchronized (this) {
+            j = snapshot();
+            job = j;
+        }
+        try {
+            jobs.save(j);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not save progress of %s: %s", j.id(), e.getMessage());
+        }
+    }
+
+    private JobRecord snapshot() {
+        List<JobRecord.Progress> list = new ArrayList<>();
+        long total = 0;
+        int done = 0;
+        for (var e : items.entrySet()) {
+            Item i = e.getValue();
+            list.add(new JobRecord.Progress(e.getKey(), i.state, i.bytes, i.mbPerSecond()));
+            total += i.bytes;
+            done += JobRecord.SUCCEEDED.equals(i.state) ? 1 : 0;
+        }
+        return job.withProgress(total, done, items.size(), list, clock.instant());
+    }
+}

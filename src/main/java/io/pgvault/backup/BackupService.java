@@ -1,0 +1,278 @@
+package io.pgvault.backup;
+
+import io.pgvault.config.PgvaultConfig;
+import io.pgvault.errors.ConflictException;
+import io.pgvault.errors.DumpFailedException;
+import io.pgvault.errors.MatrixRefusedException;
+import io.pgvault.errors.PgvaultException;
+import io.pgvault.errors.VaultUnavailableException;
+import io.pgvault.jobs.JobRecord;
+import io.pgvault.jobs.JobStore;
+import io.pgvault.matrix.BackupFacts;
+import io.pgvault.matrix.BackupType;
+import io.pgvault.matrix.DatabaseFacts;
+import io.pgvault.matrix.MatrixPolicy;
+import io.pgvault.matrix.Placement;
+import io.pgvault.matrix.ServerFacts;
+import io.pgvault.matrix.SupportMatrix;
+import io.pgvault.matrix.ToolFacts;
+import io.pgvault.matrix.VaultFacts;
+import io.pgvault.matrix.Verdict;
+import io.pgvault.matrix.WeekSlot;
+import io.pgvault.postgres.DumpProcess;
+import io.pgvault.postgres.PgTools;
+import io.pgvault.postgres.ServerInspector;
+import io.pgvault.vault.BackupLayout;
+import io.pgvault.vault.BlockBlobSink;
+import io.pgvault.vault.Manifest;
+import io.pgvault.vault.VaultStore;
+import io.pgvault.vault.WeekClaims;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Takes a backup of the configured server, in the order pgBackRest's backup command reads:
+ * inspect the server → judge it against the support matrix → claim the week → dump every included
+ * database and the roles, streamed into the vault → commit the manifest. Nothing is written for a backup the
+ * matrix refuses, and a backup that fails before its manifest leaves no backup behind.
+ */
+@ApplicationScoped
+public class BackupService {
+
+    private static final Logger LOG = Logger.getLogger(BackupService.class);
+    public static final String PGVAULT_VERSION = "0.1.0";
+
+    private final PgvaultConfig config;
+    private final ServerInspector inspector;
+    private final PgTools tools;
+    private final VaultStore vault;
+    private final WeekClaims weeks;
+    private final JobStore jobs;
+    private final Clock clock;
+
+    public BackupService(PgvaultConfig config, ServerInspector inspector, PgTools tools, VaultStore vault,
+            WeekClaims weeks, JobStore jobs, Clock clock) {
+        this.config = config;
+        this.inspector = inspector;
+        this.tools = tools;
+        this.vault = vault;
+        this.weeks = weeks;
+        this.jobs = jobs;
+        this.clock = clock;
+    }
+
+    /** What a finished backup produced. */
+    public record BackupResult(Manifest manifest, Verdict verdict, JobRecord job) {
+    }
+
+    /** Runs one backup now (what the weekly timer does). */
+    public BackupResult backup(BackupType type) {
+        Instant start = clock.instant();
+        String server = BackupLayout.checkServer(config.serverName());
+        String backupId = BackupLayout.newBackupId(start);
+        JobRecord job = jobs.start("backup-" + backupId, JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId, null);
+        try {
+            Preflight preflight = preflight(type, start);                               // inspect + judge
+            Verdict verdict = preflight.verdict();
+            if (!verdict.allowed()) {
+                throw new MatrixRefusedException("Backup " + backupId + " of server " + server, verdict);
+            }
+            WeekClaims.Claim claim = weeks.claim(server, backupId, start, this::recordInterrupted);   // claim week
+            try {
+                job = job.withState(JobRecord.RUNNING, clock.instant());
+                jobs.save(job);
+                BackupProgress progress = new BackupProgress(jobs, job, clock);
+                List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
+                Manifest manifest = manifest(preflight, backupId, start, files);
+                vault.createJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
+                claim.commit();
+                job = progress.finish(JobRecord.SUCCEEDED);
+                LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %ds", backupId, server,
+                        manifest.databaseFiles().size(), manifest.totalBytes(),
+                        java.time.Duration.between(start, manifest.finishedAt()).toSeconds());
+                return new BackupResult(manifest, verdict, job);
+            } catch (RuntimeException e) {
+                removePartialFiles(server, backupId);
+                claim.release();
+                throw e;
+            }
+        } catch (MatrixRefusedException e) {
+            jobs.fail(job, JobRecord.REFUSED, e, e.violations());
+            throw e;
+        } catch (ConflictException e) {
+            jobs.fail(job, JobRecord.REFUSED, e, List.of(e.render()));
+            throw e;
+        } catch (PgvaultException e) {
+            jobs.fail(job, JobRecord.FAILED, e, null);
+            throw e;
+        }
+    }
+
+    /** What inspection found and what the matrix made of it. */
+    public record Preflight(ServerFacts server, String pgDumpVersion, Verdict verdict) {
+    }
+
+    /** Inspects the server and vault and judges them: everything the backup would refuse, at once. */
+    public Preflight preflight(BackupType type, Instant now) {
+        String server = BackupLayout.checkServer(config.serverName());
+        ServerFacts facts = inspector.inspect();
+        String pgDumpVersion = tools.pgDumpVersion();
+        WeekSlot slot = weeks.slot(server, WeekClaims.isoWeek(now), now);
+        PgvaultConfig.Vault v = config.vault();
+        VaultFacts vaultFacts = new VaultFacts(v.accessTier(),
+                new Placement(v.tenantId().orElse(null), v.subscriptionId().orElse(null), v.region().orElse(null)));
+        Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
+                new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot));
+        return new Preflight(facts, pgDumpVersion, verdict);
+    }
+
+    private SupportMatrix matrix() {
+        return new SupportMatrix(new MatrixPolicy(config.matrix().maxServerSizeBytes(), config.matrix().maxByteaBytes()));
+    }
+
+    private List<Manifest.File> dumpAll(Verdict verdict, String backupId, BackupProgress progress) {
+        String server = config.serverName();
+        DumpCompression compression = DumpCompression.parse(config.backup().compression());
+        List<DatabaseFacts> databases = verdict.selection().included();
+        int parallelism = config.backup().parallelism() > 0 ? config.backup().parallelism()
+                : Runtime.getRuntime().availableProcessors();
+        Set<Process> running = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, databases.size() + 1)));
+        try {
+            List<Future<Manifest.File>> futures = new ArrayList<>();
+            String prefix = BackupLayout.backupPrefix(server, backupId);
+            futures.add(pool.submit(() -> dumpRoles(prefix, progress, running)));
+            for (int i = 0; i < databases.size(); i++) {
+                DatabaseFacts db = databases.get(i);
+                String path = prefix + BackupLayout.databaseFile(i + 1, db.name(), compression.extension());
+                futures.add(pool.submit(() -> dumpDatabase(db, prefix, path, compression, parallelism, progress, running)));
+            }
+            List<Manifest.File> files = new ArrayList<>();
+            for (Future<Manifest.File> f : futures) {
+                try {
+                    files.add(f.get());
+                } catch (ExecutionException e) {
+                    running.forEach(Process::destroyForcibly); // one failure ends the backup: stop the others
+                    futures.forEach(other -> other.cancel(true));
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running.forEach(Process::destroyForcibly);
+                    throw new IllegalStateException("backup interrupted", e);
+                }
+            }
+            return files;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Manifest.File dumpRoles(String prefix, BackupProgress progress, Set<Process> running) {
+        String path = prefix + "roles.sql";
+        ProcessBuilder pb = tools.command(config.pg().database(), "pg_dumpall",
+                List.of("--globals-only", "--no-role-passwords", "--no-password"));
+        BlockBlobSink.StoredFile stored = stream(pb, "roles and tablespaces", path, "application/sql",
+                DumpCompression.parse("none"), 1, progress, "(roles)", running);
+        return new Manifest.File(Manifest.File.KIND_GLOBALS, null, null, 0, relative(prefix, path), stored.bytes(),
+                stored.sha256(), stored.md5Base64(), DumpCompression.NONE);
+    }
+
+    private Manifest.File dumpDatabase(DatabaseFacts db, String prefix, String path, DumpCompression compression, int workers,
+            BackupProgress progress, Set<Process> running) {
+        List<String> args = new ArrayList<>(List.of("--format=custom", "--no-password",
+                "--lock-wait-timeout=" + config.backup().lockWaitTimeout().toMillis()));
+        args.addAll(compression.pgDumpArgs());
+        ProcessBuilder pb = tools.command(db.name(), "pg_dump", args);
+        BlockBlobSink.StoredFile stored = stream(pb, "database \"" + db.name() + "\"", path,
+                "application/octet-stream", compression, workers, progress, db.name(), running);
+        return new Manifest.File(Manifest.File.KIND_DATABASE, db.name(), db.owner(), db.sizeBytes(),
+                relative(prefix, path), stored.bytes(), stored.sha256(), stored.md5Base64(), compression.toString());
+    }
+
+    /** Streams one tool's output into one new blob; the blob exists only if the tool succeeded. */
+    private BlockBlobSink.StoredFile stream(ProcessBuilder pb, String what, String path, String contentType,
+            DumpCompression compression, int workers, BackupProgress progress, String item, Set<Process> running) {
+        BlockBlobSink sink = vault.newBlob(path, contentType);
+        OutputStream out = null;
+        boolean committed = false;
+        try {
+            out = compression.wrap(sink, workers);
+            progress.started(item);
+            DumpProcess.run(pb, what, out, config.backup().timeout(), n -> progress.update(item, n), p -> running.add(p));
+            out.close(); // finishes the compressed frame; the sink stays open
+            BlockBlobSink.StoredFile stored = sink.commit();
+            committed = true;
+            progress.done(item, stored.bytes());
+            return stored;
+        } catch (IOException e) {
+            throw new VaultUnavailableException("Could not store " + what + " in the vault.", e.getMessage(),
+                    "Check the vault's availability and run the backup again; nothing was committed.", e);
+        } finally {
+            if (!committed) {
+                sink.abort();
+                closeQuietly(out);
+            }
+        }
+    }
+
+    private Manifest manifest(Preflight preflight, String backupId, Instant start, List<Manifest.File> files) {
+        List<Manifest.ExcludedDatabase> excluded = preflight.verdict().selection().excluded().stream()
+                .map(e -> new Manifest.ExcludedDatabase(e.database(), e.owner(), e.reason())).toList();
+        return new Manifest(Manifest.FORMAT_VERSION, config.serverName(), backupId, WeekClaims.isoWeek(start),
+                BackupType.FULL.name(), start, clock.instant(), preflight.server().serverVersion(), preflight.pgDumpVersion(),
+                config.backup().compression(), files.stream().mapToLong(Manifest.File::bytes).sum(), files, excluded,
+                PGVAULT_VERSION);
+    }
+
+    private void removePartialFiles(String server, String backupId) {
+        try {
+            int n = vault.deletePrefix(BackupLayout.backupPrefix(server, backupId));
+            if (n > 0) {
+                LOG.infof("Removed %d partial file(s) of failed backup %s", n, backupId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not remove the partial files of failed backup %s (they have no manifest, so they are "
+                    + "not a backup): %s", backupId, e.getMessage());
+        }
+    }
+
+    /** A dead run's claim was found: its backup is reported Interrupted and its partial files removed. */
+    private void recordInterrupted(WeekClaims.Abandoned abandoned) {
+        String server = config.serverName();
+        LOG.warnf("Backup %s of %s (claimed %s) did not finish: marking it Interrupted", abandoned.backupId(), server,
+                abandoned.claimedAt());
+        removePartialFiles(server, abandoned.backupId());
+        String jobId = "backup-" + abandoned.backupId();
+        jobs.find(server, jobId).filter(j -> !j.terminal()).ifPresent(j -> jobs.fail(j, JobRecord.INTERRUPTED,
+                new DumpFailedException("Backup " + abandoned.backupId() + " was interrupted before its manifest.",
+                        "its week claim lost its lease with no manifest written (process killed or timed out)",
+                        "Nothing to do: it never became a backup; the next run took its slot."), null));
+    }
+
+    private static String relative(String prefix, String path) {
+        return path.substring(prefix.length());
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the upload is aborted already
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.pgvault.cli;
+
+import io.pgvault.config.PgvaultConfig;
+import io.pgvault.jobs.JobRecord;
+import io.pgvault.restore.RestoreRequest;
+import io.pgvault.restore.RestoreService;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code pgvault restore}: restore a backup as files into a container and wait until it ends. */
+@Dependent
+@Unremovable
+@Command(name = "restore", description = "Restore a backup as files into a container; waits until the restore ends.")
+public class RestoreCommand implements Callable<Integer> {
+
+    @Inject
+    RestoreService restores;
+
+    @Inject
+    PgvaultConfig config;
+
+    @Option(names = "--backup", defaultValue = "latest", description = "Backup id or 'latest'.")
+    String backup;
+
+    @Option(names = "--target-container-url", required = true, description = "Target container URL (may carry a SAS).")
+    String target;
+
+    @Option(names = "--recovery-option", defaultValue = "FailIfExists", description = "FailIfExists or Overwrite.")
+    String recoveryOption;
+
+    @Option(names = "--server", description = "Server name (default: PGVAULT_SERVER_NAME).")
+    String server;
+
+    @Option(names = "--database", description = "Refused: the support matrix allows no item-level recovery.")
+    List<String> databases;
+
+    @Option(names = "--timeout", defaultValue = "PT6H", description = "How long to wait (ISO-8601 duration).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String s = server == null ? config.serverName() : server;
+        var accepted = restores.start(new RestoreRequest(s, backup, target, recoveryOption, databases, null, null));
+        System.out.printf("restore %s of backup %s started%n", accepted.restoreId(), accepted.backupId());
+        JobRecord job = restores.await(s, accepted.restoreId(), timeout);
+        System.out.printf("restore %s: %s, %d/%d files, %d bytes%n", job.id(), job.state(), job.filesDone(),
+                job.filesTotal(), job.bytes());
+        if (!JobRecord.SUCCEEDED.equals(job.state())) {
+            System.err.println("pgvault: " + (job.error() == null ? "restore did not finish in " + timeout
+                    : job.error().message()));
+            return 1;
+        }
+        return 0;
+    }
+}

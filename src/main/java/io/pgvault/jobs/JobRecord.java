@@ -1,0 +1,69 @@
+package io.pgvault.jobs;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A backup, restore or verify job as stored in the vault at {@code <server>/.jobs/<id>.json}: what it is
+ * doing, how far it got, and how it ended. Errors are stored rendered and redacted (problem, evidence,
+ * HINT), never as stack traces.
+ */
+public record JobRecord(
+        String id,
+        String kind,
+        String server,
+        String state,
+        Instant startedAt,
+        Instant updatedAt,
+        Instant endedAt,
+        String backupId,
+        String target,
+        long bytes,
+        int filesDone,
+        int filesTotal,
+        List<Progress> progress,
+        List<String> violations,
+        Failure error) {
+
+    public static final String KIND_BACKUP = "backup";
+    public static final String KIND_RESTORE = "restore";
+    public static final String KIND_VERIFY = "verify";
+
+    /** Job states. Terminal: Succeeded, Failed, Refused, Interrupted. */
+    public static final String VALIDATING = "Validating";
+    public static final String RUNNING = "Running";
+    public static final String COPYING = "Copying";
+    public static final String SUCCEEDED = "Succeeded";
+    public static final String FAILED = "Failed";
+    public static final String REFUSED = "Refused";
+    public static final String INTERRUPTED = "Interrupted";
+
+    /** Progress of one item (a database dump, a copied file). */
+    public record Progress(String name, String state, long bytes, double mbPerSecond) {
+    }
+
+    /** How a job failed: the failure kind and the whole user-facing message. */
+    public record Failure(String code, String message) {
+    }
+
+    public boolean terminal() {
+        return SUCCEEDED.equals(state) || FAILED.equals(state) || REFUSED.equals(state) || INTERRUPTED.equals(state);
+    }
+
+    public JobRecord withState(String newState, Instant now) {
+        boolean ends = SUCCEEDED.equals(newState) || FAILED.equals(newState) || REFUSED.equals(newState)
+                || INTERRUPTED.equals(newState);
+        return new JobRecord(id, kind, server, newState, startedAt, now, ends ? now : endedAt, backupId, target,
+                bytes, filesDone, filesTotal, progress, violations, error);
+    }
+
+    public JobRecord withProgress(long newBytes, int done, int total, List<Progress> items, Instant now) {
+        return new JobRecord(id, kind, server, state, startedAt, now, endedAt, backupId, target, newBytes, done, total,
+                List.copyOf(items), violations, error);
+    }
+
+    public JobRecord failed(String newState, Failure failure, List<String> newViolations, Instant now) {
+        return new JobRecord(id, kind, server, newState, startedAt, now, now, backupId, target, bytes, filesDone,
+                filesTotal, progress, newViolations == null ? violations : List.copyOf(newViolations), failure);
+    }
+}

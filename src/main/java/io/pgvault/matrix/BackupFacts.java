@@ -1,0 +1,23 @@
+package io.pgvault.matrix;
+
+import java.util.Objects;
+
+/**
+ * Everything {@link SupportMatrix#judgeBackup(BackupFacts)} judges before a backup starts.
+ *
+ * @param server   the server and its databases
+ * @param tools    the pg_dump that would run
+ * @param vault    the vault written to
+ * @param type     the requested backup type
+ * @param weekSlot this week's slot as found in the vault, or null if it was not inspected
+ */
+public record BackupFacts(ServerFacts server, ToolFacts tools, VaultFacts vault, BackupType type, WeekSlot weekSlot) {
+
+    /** Requires server, tools, vault and type; {@code weekSlot} may be null. */
+    public BackupFacts {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(tools, "tools");
+        Objects.requireNonNull(vault, "vault");
+        Objects.requireNonNull(type, "type");
+    }
+}

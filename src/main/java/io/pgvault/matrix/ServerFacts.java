@@ -1,0 +1,25 @@
+package io.pgvault.matrix;
+
+import java.util.List;
+
+/**
+ * What was found on the PostgreSQL server to back up.
+ *
+ * @param serverName    pgvault's name of the server (the vault's first path segment)
+ * @param serverVersion {@code server_version}, e.g. {@code "16.4"}
+ * @param serverMajor   major version, e.g. 16 ({@code server_version_num / 10000})
+ * @param inRecovery    {@code pg_is_in_recovery()}: true on a replica
+ * @param databases     every database of {@code pg_database}, included or not (null: none)
+ * @param byteaColumns  one entry per bytea column of the included databases (null: none)
+ * @param placement     tenant, subscription and region of the server (null: unknown)
+ */
+public record ServerFacts(String serverName, String serverVersion, int serverMajor, boolean inRecovery,
+                          List<DatabaseFacts> databases, List<ByteaFacts> byteaColumns, Placement placement) {
+
+    /** Copies the lists; null lists become empty and a null placement becomes {@link Placement#unknown()}. */
+    public ServerFacts {
+        databases = databases == null ? List.of() : List.copyOf(databases);
+        byteaColumns = byteaColumns == null ? List.of() : List.copyOf(byteaColumns);
+        placement = placement == null ? Placement.unknown() : placement;
+    }
+}

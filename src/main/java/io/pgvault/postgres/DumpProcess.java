@@ -1,0 +1,177 @@
+package io.pgvault.postgres;
+
+import io.pgvault.errors.DumpFailedException;
+import io.pgvault.errors.Redactor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs pg_dump or pg_dumpall and pumps its stdout into a stream, with no temp file. stderr is drained on its
+ * own thread into a bounded tail (so a chatty tool cannot block or grow memory) and becomes the evidence of
+ * a failure. A run past its timeout is killed.
+ */
+public final class DumpProcess {
+
+    private static final int PUMP_BUFFER = 1 << 20;
+    private static final int STDERR_TAIL = 16 * 1024;
+
+    private DumpProcess() {
+    }
+
+    /**
+     * Runs {@code pb} and writes its stdout to {@code out}.
+     *
+     * @param what     what is being dumped, for messages (e.g. {@code database "sales"})
+     * @param progress told the running byte count, about once per MiB
+     * @param onStart  told the started process, so a failing backup can stop its other dumps
+     * @return bytes the tool wrote
+     */
+    public static long run(ProcessBuilder pb, String what, OutputStream out, Duration timeout, LongConsumer progress,
+            java.util.function.Consumer<Process> onStart) {
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new DumpFailedException("Could not start " + pb.command().get(0) + " for " + what + ".",
+                    e.getMessage(), "Check that the PostgreSQL client is installed (PGVAULT_PG_BIN_DIR).", e);
+        }
+        StderrTail stderr = new StderrTail(p.getErrorStream());
+        stderr.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException ignored) {
+                // the dump ended first
+            }
+        }, "pgvault-dump-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        onStart.accept(p);
+        long total = 0;
+        try (InputStream in = p.getInputStream()) {
+            byte[] buf = new byte[PUMP_BUFFER];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+                total += n;
+                progress.accept(total);
+            }
+        } catch (IOException e) {
+            p.destroyForcibly();
+            waitQuietly(p);
+            throw new DumpFailedException("Streaming " + what + " into the vault failed after " + total + " bytes.",
+                    e.getMessage(), "Check the vault's availability; the backup was not committed and can be rerun.", e);
+        } finally {
+            watchdog.interrupt();
+        }
+        int exit = waitQuietly(p);
+        stderr.awaitEnd();
+        if (exit != 0) {
+            boolean timedOut = System.nanoTime() > deadline;
+            String tail = stderr.tail();
+            throw new DumpFailedException(
+                    pb.command().get(0).replaceAll(".*/", "") + " failed for " + what
+                            + (timedOut ? " (killed after the timeout of " + timeout + ")" : "") + ", exit code " + exit + ".",
+                    tail.isBlank() ? "(no output on stderr)" : "stderr: " + Redactor.redact(tail.strip()),
+                    hintFor(tail, timedOut));
+        }
+        return total;
+    }
+
+    static String hintFor(String stderr, boolean timedOut) {
+        String s = stderr.toLowerCase();
+        if (timedOut) {
+            return "Raise PGVAULT_BACKUP_TIMEOUT (and the host's functionTimeout), or check what blocks the dump "
+                    + "(pg_stat_activity: locks held by other sessions).";
+        }
+        if (s.contains("password authentication failed") || s.contains("no password supplied")) {
+            return "Check PGVAULT_PG_USER and PGVAULT_PG_PASSWORD (or PGVAULT_PG_AUTH=entra and the identity's role).";
+        }
+        if (s.contains("server version") && s.contains("mismatch")) {
+            return "Install a pg_dump whose major version is at least the server's, and point PGVAULT_PG_BIN_DIR at it.";
+        }
+        if (s.contains("could not obtain lock")) {
+            return "Another session holds a conflicting lock (ALTER TABLE, VACUUM FULL, ...): let it finish, or raise "
+                    + "PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT, then run the backup again.";
+        }
+        if (s.contains("permission denied")) {
+            return "Grant the backup role read access (e.g. GRANT pg_read_all_data TO <role>) or use the server admin.";
+        }
+        if (s.contains("does not exist")) {
+            return "The database was dropped while the backup ran; run the backup again.";
+        }
+        if (s.contains("terminating connection") || s.contains("server closed the connection")
+                || s.contains("connection to server")) {
+            return "The server closed the connection (restart, failover or pg_terminate_backend); run the backup again.";
+        }
+        return "Read the tool's message above; fix the cause on the server and run the backup again.";
+    }
+
+    private static int waitQuietly(Process p) {
+        try {
+            return p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Keeps the last bytes of a process's stderr. */
+    private static final class StderrTail extends Thread {
+        private final InputStream in;
+        private final byte[] ring = new byte[STDERR_TAIL];
+        private long written;
+
+        StderrTail(InputStream in) {
+            super("pgvault-stderr");
+            setDaemon(true);
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[4096];
+            int n;
+            try {
+                while ((n = in.read(buf)) >= 0) {
+                    synchronized (this) {
+                        for (int i = 0; i < n; i++) {
+                            ring[(int) (written++ % ring.length)] = buf[i];
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }
+
+        synchronized String tail() {
+            int len = (int) Math.min(written, ring.length);
+            byte[] out = new byte[len];
+            long start = written - len;
+            for (int i = 0; i < len; i++) {
+                out[i] = ring[(int) ((start + i) % ring.length)];
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        }
+
+        void awaitEnd() {
+            try {
+                join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

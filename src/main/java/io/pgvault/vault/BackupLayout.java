@@ -1,0 +1,101 @@
+package io.pgvault.vault;
+
+import io.pgvault.errors.InvalidRequestException;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
+
+/**
+ * Where things live in the vault container. A backup is {@code <server>/<backupId>/…} with
+ * {@code manifest.json} written last; week claims are {@code <server>/.weeks/<isoWeek>.json}; job records
+ * {@code <server>/.jobs/<jobId>.json}. Every name that comes from a request is checked here, so no id can
+ * climb out of its server's prefix.
+ */
+public final class BackupLayout {
+
+    /** Backup ids are UTC timestamps: sortable, and nothing else fits the pattern. */
+    public static final Pattern BACKUP_ID = Pattern.compile("\\d{8}T\\d{6}Z");
+    /** Server names: what Azure allows for Flexible Server names, plus dots and underscores for other hosts. */
+    public static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    public static final Pattern JOB_ID = Pattern.compile("(backup|restore|verify)-[A-Za-z0-9-]{1,64}");
+    public static final String MANIFEST = "manifest.json";
+    private static final DateTimeFormatter ID_FORMAT =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private BackupLayout() {
+    }
+
+    /** A new backup id for a backup started at {@code start}. */
+    public static String newBackupId(Instant start) {
+        return ID_FORMAT.format(start);
+    }
+
+    /** The instant a backup id names. */
+    public static Instant startOf(String backupId) {
+        return Instant.from(ID_FORMAT.parse(backupId));
+    }
+
+    public static String backupPrefix(String server, String backupId) {
+        return checkServer(server) + "/" + checkBackupId(backupId) + "/";
+    }
+
+    public static String manifestPath(String server, String backupId) {
+        return backupPrefix(server, backupId) + MANIFEST;
+    }
+
+    public static String weekClaimPath(String server, String isoWeek) {
+        return checkServer(server) + "/.weeks/" + isoWeek + ".json";
+    }
+
+    public static String jobPath(String server, String jobId) {
+        if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+            throw new InvalidRequestException("The job id is not valid.", "id: " + printable(jobId),
+                    "Use the id returned when the job started, such as restore-3f2a….");
+        }
+        return checkServer(server) + "/.jobs/" + jobId + ".json";
+    }
+
+    /** Checks a server name from config or a request. */
+    public static String checkServer(String server) {
+        if (server == null || !SERVER_NAME.matcher(server).matches()) {
+            throw new InvalidRequestException("The server name is not valid.", "server: " + printable(server),
+                    "Use the server's name as configured in PGVAULT_SERVER_NAME: letters, digits, '.', '_' and '-', "
+                            + "at most 63 characters.");
+        }
+        return server;
+    }
+
+    /** Checks a backup id from a request ("latest" is resolved before this). */
+    public static String checkBackupId(String backupId) {
+        if (backupId == null || !BACKUP_ID.matcher(backupId).matches()) {
+            throw new InvalidRequestException("The backup id is not valid.", "backupId: " + printable(backupId),
+                    "Use an id from the catalog (GET /api/backups or bin/pgvault list), such as 20261122T020000Z, "
+                            + "or \"latest\".");
+        }
+        return backupId;
+    }
+
+    /** Shortens and escapes user input before quoting it back in an error. */
+    public static String printable(String s) {
+        if (s == null) {
+            return "(missing)";
+        }
+        String t = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : t.toCharArray()) {
+            sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return sb.append('"').toString();
+    }
+
+    /** A blob-name-safe file name for a database: index first (unique), then an ASCII slug of the name. */
+    public static String databaseFile(int index, String database, String extension) {
+        String slug = database.replaceAll("[^A-Za-z0-9_-]+", "_");
+        if (slug.length() > 60) {
+            slug = slug.substring(0, 60);
+        }
+        return String.format("databases/%04d_%s%s", index, slug, extension);
+    }
+}

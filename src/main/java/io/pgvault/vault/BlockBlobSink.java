@@ -1,0 +1,195 @@
+package io.pgvault.vault;
+
+import com.azure.core.http.rest.Response;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.models.AccessTier;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlockBlobItem;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
+import com.azure.storage.blob.specialized.BlockBlobClient;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * An output stream that uploads what is written to it straight into a new block blob: fixed-size blocks
+ * staged in parallel from a small pool of reusable buffers (so memory is {@code blockSize × (inFlight+1)}
+ * whatever the stream's length), SHA-256 and MD5 computed on the way, and the blob committed only by
+ * {@link #commit()} with If-None-Match {@code *}: an existing blob is never overwritten, and a stream that
+ * is {@linkplain #abort() aborted} leaves no blob (its uncommitted blocks expire in the service).
+ */
+public final class BlockBlobSink extends OutputStream {
+
+    private final BlockBlobClient blob;
+    private final ExecutorService uploads;
+    private final BlockingQueue<byte[]> freeBuffers;
+    private final List<String> blockIds = new ArrayList<>();
+    private final List<Future<?>> pending = new ArrayList<>();
+    private final MessageDigest sha256;
+    private final MessageDigest md5;
+    private final AccessTier tier;
+    private final String contentType;
+    private byte[] current;
+    private int position;
+    private long bytes;
+    private boolean closed;
+
+    BlockBlobSink(BlockBlobClient blob, ExecutorService uploads, int blockSize, int blocksInFlight,
+            AccessTier tier, String contentType) {
+        this.blob = blob;
+        this.uploads = uploads;
+        this.tier = tier;
+        this.contentType = contentType;
+        this.freeBuffers = new ArrayBlockingQueue<>(blocksInFlight + 1);
+        for (int i = 0; i <= blocksInFlight; i++) {
+            freeBuffers.add(new byte[blockSize]);
+        }
+        this.current = freeBuffers.poll();
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+            this.md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        ensureOpen();
+        sha256.update(b, off, len);
+        md5.update(b, off, len);
+        bytes += len;
+        while (len > 0) {
+            int n = Math.min(len, current.length - position);
+            System.arraycopy(b, off, current, position, n);
+            position += n;
+            off += n;
+            len -= n;
+            if (position == current.length) {
+                stageCurrent();
+            }
+        }
+    }
+
+    private void stageCurrent() throws IOException {
+        rethrowFailures(false);
+        byte[] buffer = current;
+        int length = position;
+        // Fixed-width ids: the service requires all block ids of a blob to have the same length.
+        String id = Base64.getEncoder().encodeToString(
+                String.format("pgvault-%010d", blockIds.size()).getBytes(StandardCharsets.US_ASCII));
+        blockIds.add(id);
+        pending.add(uploads.submit(() -> {
+            try {
+                blob.stageBlock(id, BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length)));
+            } finally {
+                freeBuffers.add(buffer);
+            }
+        }));
+        try {
+            current = freeBuffers.take(); // back-pressure: waits while every buffer is in flight
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for an upload slot");
+        }
+        position = 0;
+    }
+
+    private void rethrowFailures(boolean waitForAll) throws IOException {
+        var it = pending.iterator();
+        while (it.hasNext()) {
+            Future<?> f = it.next();
+            if (!waitForAll && !f.isDone()) {
+                continue;
+            }
+            try {
+                f.get();
+                it.remove();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while uploading");
+            } catch (ExecutionException e) {
+                throw new IOException("block upload failed: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Uploads what is left and commits the blob, failing if a blob of that name already exists.
+     *
+     * @return size and checksums of what was stored
+     */
+    public StoredFile commit() throws IOException {
+        ensureOpen();
+        closed = true;
+        BlobHttpHeaders headers = new BlobHttpHeaders().setContentType(contentType).setContentMd5(md5.digest());
+        BlobRequestConditions createOnly = new BlobRequestConditions().setIfNoneMatch("*");
+        if (blockIds.isEmpty()) {
+            // Small file: one Put Blob instead of Put Block + Put Block List.
+            BinaryData data = BinaryData.fromByteBuffer(ByteBuffer.wrap(current, 0, position));
+            blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(data)
+                    .setHeaders(headers).setRequestConditions(createOnly).setTier(tier), null, Context.NONE);
+        } else {
+            if (position > 0) {
+                stageCurrent();
+            }
+            rethrowFailures(true);
+            Response<BlockBlobItem> r = blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds)
+                    .setHeaders(headers).setRequestConditions(createOnly).setTier(tier), null, Context.NONE);
+            r.getValue();
+        }
+        return new StoredFile(blob.getBlobName(), bytes, HexFormat.of().formatHex(sha256.digest()),
+                Base64.getEncoder().encodeToString(headers.getContentMd5()));
+    }
+
+    /** Abandons the upload: nothing is committed, so no blob appears. */
+    public void abort() {
+        closed = true;
+        pending.forEach(f -> f.cancel(true));
+    }
+
+    /** Bytes written so far. */
+    public long bytesWritten() {
+        return bytes;
+    }
+
+    /** Closing without {@link #commit()} aborts: a stream that ended in an error must not become a blob. */
+    @Override
+    public void close() {
+        if (!closed) {
+            abort();
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("upload of " + blob.getBlobName() + " is already committed or aborted");
+        }
+    }
+
+    /** What a committed upload stored. */
+    public record StoredFile(String blobName, long bytes, String sha256, String md5Base64) {
+    }
+}

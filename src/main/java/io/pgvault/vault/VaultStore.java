@@ -1,0 +1,210 @@
+package io.pgvault.vault;
+
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.AccessTier;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgvault.config.PgvaultConfig;
+import io.pgvault.errors.ConflictException;
+import io.pgvault.errors.VaultUnavailableException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The vault container: streamed dump uploads, JSON documents (manifests, week claims, job records) and the
+ * catalog. Documents that must never be replaced are created with If-None-Match {@code *}; documents that
+ * change (job records) are replaced with If-Match on the ETag read.
+ */
+@ApplicationScoped
+public class VaultStore {
+
+    private final VaultClients clients;
+    private final PgvaultConfig config;
+    private final ObjectMapper json;
+    private final ExecutorService uploads;
+    private volatile boolean containerChecked;
+
+    public VaultStore(VaultClients clients, PgvaultConfig config, ObjectMapper json) {
+        this.clients = clients;
+        this.config = config;
+        this.json = json;
+        AtomicInteger n = new AtomicInteger();
+        this.uploads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "pgvault-upload-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The vault container, created on first use if it does not exist (locally; in Azure infra makes it). */
+    public BlobContainerClient container() {
+        BlobContainerClient c = clients.container();
+        if (!containerChecked) {
+            try {
+                if (!c.exists()) {
+                    c.createIfNotExists();
+                }
+                containerChecked = true;
+            } catch (RuntimeException e) {
+                throw unavailable("open the vault container", c.getBlobContainerName(), e);
+            }
+        }
+        return c;
+    }
+
+    /** A new streamed blob at {@code path}; nothing exists until {@link BlockBlobSink#commit()}. */
+    public BlockBlobSink newBlob(String path, String contentType) {
+        PgvaultConfig.Backup b = config.backup();
+        return new BlockBlobSink(container().getBlobClient(path).getBlockBlobClient(), uploads,
+                b.blockSizeBytes(), b.blocksInFlight(), AccessTier.fromString(config.vault().accessTier()), contentType);
+    }
+
+    /** Creates a JSON document that must not exist yet. */
+    public void createJson(String path, Object document) {
+        upload(path, document, new BlobRequestConditions().setIfNoneMatch("*"));
+    }
+
+    /** Writes a document that has a single writer (a job record, updated by the job that owns it). */
+    public void writeJson(String path, Object document) {
+        upload(path, document, new BlobRequestConditions());
+    }
+
+    /** Replaces a JSON document only if it is still the version read ({@code etag}); null etag creates it. */
+    public void replaceJson(String path, Object document, String etag) {
+        upload(path, document, etag == null
+                ? new BlobRequestConditions().setIfNoneMatch("*")
+                : new BlobRequestConditions().setIfMatch(etag));
+    }
+
+    private void upload(String path, Object document, BlobRequestConditions conditions) {
+        byte[] body;
+        try {
+            body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            container().getBlobClient(path).uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(body))
+                    .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                    .setRequestConditions(conditions), Duration.ofMinutes(2), Context.NONE);
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+                throw new ConflictException("The vault already holds a different version of " + path + ".",
+                        "status " + e.getStatusCode() + " " + e.getErrorCode(),
+                        "Another pgvault run changed it at the same time; look at the job list and retry.", e);
+            }
+            throw unavailable("write " + path, container().getBlobContainerName(), e);
+        }
+    }
+
+    /** Reads a JSON document with its ETag, or empty if it does not exist. */
+    public <T> Optional<Versioned<T>> readJson(String path, Class<T> type) {
+        try {
+            var r = container().getBlobClient(path).downloadContentWithResponse(null, null, Duration.ofMinutes(2),
+                    Context.NONE);
+            return Optional.of(new Versioned<>(json.readValue(r.getValue().toBytes(), type),
+                    r.getDeserializedHeaders().getETag()));
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable("read " + path, container().getBlobContainerName(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The manifest of a backup, if the backup was committed. */
+    public Optional<Manifest> manifest(String server, String backupId) {
+        return readJson(BackupLayout.manifestPath(server, backupId), Manifest.class).map(Versioned::value);
+    }
+
+    /** Ids of backup folders under a server (committed or not), oldest first. */
+    public List<String> backupFolders(String server) {
+        List<String> ids = new ArrayList<>();
+        String prefix = BackupLayout.checkServer(server) + "/";
+        try {
+            for (BlobItem item : container().listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(prefix), null)) {
+                if (Boolean.TRUE.equals(item.isPrefix())) {
+                    String id = item.getName().substring(prefix.length()).replace("/", "");
+                    if (BackupLayout.BACKUP_ID.matcher(id).matches()) {
+                        ids.add(id);
+                    }
+                }
+            }
+        } catch (BlobStorageException e) {
+            throw unavailable("list " + prefix, container().getBlobContainerName(), e);
+        }
+        ids.sort(Comparator.naturalOrder());
+        return ids;
+    }
+
+    /** Committed backups of a server (those with a manifest), newest first. */
+    public List<Manifest> catalog(String server) {
+        List<Manifest> out = new ArrayList<>();
+        for (String id : backupFolders(server)) {
+            manifest(server, id).ifPresent(out::add);
+        }
+        out.sort(Comparator.comparing(Manifest::backupId).reversed());
+        return out;
+    }
+
+    /** Names of the blobs under a prefix. */
+    public List<BlobItem> list(String prefix) {
+        List<BlobItem> out = new ArrayList<>();
+        container().listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(out::add);
+        return out;
+    }
+
+    /** Deletes every blob under a prefix (an uncommitted backup's partial files). */
+    public int deletePrefix(String prefix) {
+        int n = 0;
+        for (BlobItem item : list(prefix)) {
+            try {
+                container().getBlobClient(item.getName()).deleteIfExists();
+                n++;
+            } catch (BlobStorageException e) {
+                // A blob under an immutability policy or lease stays; it is still not part of any backup.
+            }
+        }
+        return n;
+    }
+
+    /** A blob of the vault. */
+    public BlobClient blob(String path) {
+        return container().getBlobClient(path);
+    }
+
+    static VaultUnavailableException unavailable(String action, String container, RuntimeException e) {
+        String status = e instanceof BlobStorageException b ? "status " + b.getStatusCode() + " " + b.getErrorCode()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String hint = e instanceof BlobStorageException b && (b.getStatusCode() == 403 || b.getStatusCode() == 401)
+                ? "Grant the app's identity 'Storage Blob Data Contributor' on the vault account, or fix "
+                        + "PGVAULT_VAULT_CONNECTION_STRING."
+                : "Check PGVAULT_VAULT_ENDPOINT / PGVAULT_VAULT_CONNECTION_STRING and that the storage account is reachable.";
+        return new VaultUnavailableException("Could not " + action + " in vault container \"" + container + "\".",
+                status, hint, e);
+    }
+
+    /** A document and the ETag it was read with. */
+    public record Versioned<T>(T value, String etag) {
+    }
+}

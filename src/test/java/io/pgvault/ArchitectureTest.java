@@ -1,0 +1,34 @@
+package io.pgvault;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Layering rules of pgvault's production code. */
+@AnalyzeClasses(packages = "io.pgvault", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    /** The support matrix judges plain records: no Azure SDK, JDBC, Quarkus, SmallRye, Jakarta or CDI. */
+    @ArchTest
+    static final ArchRule matrixIsPureJava = noClasses()
+            .that().resideInAPackage("io.pgvault.matrix..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "com.azure..", "com.microsoft.azure..",
+                    "java.sql..", "javax.sql..", "org.postgresql..",
+                    "io.quarkus..", "io.smallrye..", "jakarta..",
+                    "javax.enterprise..", "javax.inject..", "org.eclipse.microprofile..")
+            .because("the matrix must be unit-testable without PostgreSQL, Azure or a Quarkus runtime");
+
+    /** The matrix depends on no other pgvault package; they depend on it. */
+    @ArchTest
+    static final ArchRule matrixDependsOnNoOtherPgvaultPackage = noClasses()
+            .that().resideInAPackage("io.pgvault.matrix..")
+            .should().dependOnClassesThat(resideInAPackage("io.pgvault..")
+                    .and(not(resideInAPackage("io.pgvault.matrix.."))))
+            .because("facts are gathered by the callers and handed to the matrix as plain records");
+}
