@@ -1,0 +1,36 @@
+# pgvault function app image: the Azure Functions Java 17 host plus the PostgreSQL client tools
+# (pg_dump, pg_dumpall, pg_restore), which the Functions base images do not contain.
+#
+# Build after `./mvnw -B package`, which writes the function app to target/azure-functions/pgvault/
+# (the <functionAppName> of pom.xml):
+#   docker build -t pgvault .            or   az acr build --registry <acr> --image pgvault:<tag> .
+FROM mcr.microsoft.com/azure-functions/java:4-java17
+
+# pg_dump refuses to dump a server whose major version is newer than its own, and dumps every
+# older major (back to 9.2). So the image carries the newest major Azure Database for PostgreSQL
+# Flexible Server offers: 17 is GA, 18 is offered (preview in some regions) -> 18. Raise this when
+# Flexible Server adds a major; InfraConsistencyTest keeps it at 17 or newer.
+ARG PG_MAJOR=18
+
+ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
+    AzureFunctionsJobHost__Logging__Console__IsEnabled=true
+
+# Debian's own repositories stop at one PostgreSQL major per release, so the client comes from
+# the PostgreSQL project's apt repository (PGDG) for the base image's Debian release.
+RUN set -eux; \
+    export DEBIAN_FRONTEND=noninteractive; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends ca-certificates curl; \
+    install -d /usr/share/postgresql-common/pgdg; \
+    curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc; \
+    . /etc/os-release; \
+    echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
+    rm -rf /var/lib/apt/lists/*; \
+    "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump" --version; \
+    "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dumpall" --version
+
+COPY target/azure-functions/pgvault/ /home/site/wwwroot/

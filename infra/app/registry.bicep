@@ -1,0 +1,31 @@
+// Azure Container Registry holding the pgvault image (Functions Java host + PostgreSQL client).
+// The function app pulls with its user-assigned identity (AcrPull in rbac.bicep), so the admin
+// user stays disabled and no registry password exists anywhere.
+
+@description('Name of the registry (5-50 letters and digits).')
+@minLength(5)
+@maxLength(50)
+param name string
+
+@description('Azure region of the registry.')
+param location string
+
+@description('Tags applied to the registry.')
+param tags object = {}
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  sku: {
+    name: 'Basic'
+  }
+  properties: {
+    adminUserEnabled: false
+    anonymousPullEnabled: false
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+output NAME string = registry.name
+output LOGIN_SERVER string = registry.properties.loginServer

@@ -1,0 +1,449 @@
+// pgvault: weekly vaulted full logical backups of Azure Database for PostgreSQL Flexible Server.
+// Entry point for `azd up` and `az deployment sub create`: creates the resource group and
+// everything in it. See infra/README.md for the deployment steps and every parameter.
+targetScope = 'subscription'
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+// ---------------------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the environment (azd: AZURE_ENV_NAME); feeds the resource group name and the unique suffix of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region of every resource. Put it in the PostgreSQL server\'s region: the support matrix requires the vault to be in the same region (and tenant) as the server.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Name of the resource group to create; empty: rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL server to back up
+// ---------------------------------------------------------------------------------------------
+
+@minLength(1)
+@description('Host name of the PostgreSQL server, such as myserver.postgres.database.azure.com (PGVAULT_PG_HOST).')
+param pgHost string
+
+@description('TCP port of the PostgreSQL server (PGVAULT_PG_PORT).')
+param pgPort int = 5432
+
+@description('Database pgvault connects to for inspection and pg_dumpall (PGVAULT_PG_DATABASE).')
+param pgDatabase string = 'postgres'
+
+@description('libpq sslmode (PGVAULT_PG_SSLMODE). Azure always requires TLS; verify-full additionally checks the server certificate.')
+@allowed([
+  'require'
+  'verify-ca'
+  'verify-full'
+])
+param pgSslMode string = 'require'
+
+@description('How pgvault signs in to PostgreSQL (PGVAULT_PG_AUTH): entra (default; a Microsoft Entra token of the app\'s managed identity, no password anywhere) or password (fallback; the password comes from Key Vault).')
+@allowed([
+  'entra'
+  'password'
+])
+param pgAuth string = 'entra'
+
+@description('PostgreSQL role pgvault logs in as (PGVAULT_PG_USER). entra: the Entra role name of the managed identity, empty meaning the identity\'s name; password: the admin login (required).')
+param pgUser string = ''
+
+@description('pgAuth=password only: Key Vault secret URI of the password, such as https://mykv.vault.azure.net/secrets/pg-admin (versionless follows rotation). The key vault must use the Azure RBAC permission model.')
+param pgPasswordSecretUri string = ''
+
+@description('pgAuth=password only: resource group of that key vault; empty: the resource group created here.')
+param pgPasswordKeyVaultResourceGroupName string = ''
+
+@description('Name under which the server\'s backups are filed in the vault (PGVAULT_SERVER_NAME); empty: the first label of pgHost.')
+param backupServerName string = ''
+
+@description('Tenant id of the PostgreSQL server (PGVAULT_SERVER_TENANT_ID) for the matrix\'s same-tenant rule; empty: unknown, not judged.')
+param pgServerTenantId string = ''
+
+@description('Subscription id of the PostgreSQL server (PGVAULT_SERVER_SUBSCRIPTION_ID); empty: unknown, not judged.')
+param pgServerSubscriptionId string = ''
+
+@description('Region of the PostgreSQL server, such as uksouth (PGVAULT_SERVER_REGION) for the matrix\'s same-region rule; empty: unknown, not judged.')
+param pgServerRegion string = ''
+
+// ---------------------------------------------------------------------------------------------
+// Backups and restores
+// ---------------------------------------------------------------------------------------------
+
+@description('NCRONTAB schedule of the weekly backup, with seconds (BACKUP_SCHEDULE). The matrix allows one backup a week.')
+param backupSchedule string = '0 0 2 * * Sun'
+
+@description('Time zone of backupSchedule (WEBSITE_TIME_ZONE; on Linux a tz database name such as Europe/London); empty: UTC.')
+param websiteTimeZone string = ''
+
+@description('Databases dumped at once (PGVAULT_BACKUP_PARALLELISM); 0: one per core.')
+@minValue(0)
+param backupParallelism int = 0
+
+@description('Dump compression (PGVAULT_BACKUP_COMPRESSION): zstd, gzip:N or none.')
+param backupCompression string = 'zstd'
+
+@description('Block size of the streamed uploads in bytes (PGVAULT_BACKUP_BLOCK_SIZE_BYTES).')
+@minValue(1048576)
+param backupBlockSizeBytes int = 8388608
+
+@description('Blocks each upload keeps in flight (PGVAULT_BACKUP_BLOCKS_IN_FLIGHT).')
+@minValue(1)
+param backupBlocksInFlight int = 4
+
+@description('How long pg_dump waits for a table lock before the backup fails, ISO-8601 (PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT).')
+param backupLockWaitTimeout string = 'PT10M'
+
+@description('Longest a single pg_dump may run, ISO-8601 (PGVAULT_BACKUP_TIMEOUT). Keep it below host.json functionTimeout (24 h).')
+param backupTimeout string = 'PT12H'
+
+@description('Extra blob endpoints restores may write to (PGVAULT_RESTORE_ALLOWED_ENDPOINTS); https://<account>.blob.core.windows.net is always allowed.')
+param restoreAllowedEndpoints array = []
+
+@description('Tenant assumed for restore targets whose placement is not given (PGVAULT_RESTORE_TARGET_TENANT_ID); empty: this deployment\'s tenant (the matrix allows restores only within the tenant).')
+param restoreTargetTenantId string = ''
+
+@description('Region assumed for restore targets whose placement is not given (PGVAULT_RESTORE_TARGET_REGION); empty: unknown, not judged.')
+param restoreTargetRegion string = ''
+
+@description('Longest one asynchronous server-side restore copy may take, ISO-8601 (PGVAULT_RESTORE_COPY_TIMEOUT). Keep it below host.json functionTimeout.')
+param restoreCopyTimeout string = 'PT6H'
+
+// ---------------------------------------------------------------------------------------------
+// Vault
+// ---------------------------------------------------------------------------------------------
+
+@description('Name of the backup container (PGVAULT_VAULT_CONTAINER).')
+param vaultContainerName string = 'pgvault'
+
+@description('Access tier of the vault account and of the backup blobs (PGVAULT_VAULT_ACCESS_TIER): Hot, Cool or Cold. Archive is not offered: the matrix does not support it.')
+@allowed([
+  'Hot'
+  'Cool'
+  'Cold'
+])
+param vaultAccessTier string = 'Hot'
+
+@description('Redundancy of the vault account.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_RAGRS'
+  'Standard_GZRS'
+  'Standard_RAGZRS'
+])
+param vaultSkuName string = 'Standard_GRS'
+
+@description('Days deleted backup blobs and containers stay recoverable (blob and container soft delete).')
+@minValue(1)
+@maxValue(365)
+param vaultSoftDeleteRetentionDays int = 30
+
+@description('Enable version-level immutability (WORM) support on the backup container; turns on blob versioning.')
+param vaultImmutableStorageWithVersioning bool = false
+
+@description('With immutability: days each backup version is protected by the container\'s default retention policy (0: none). Created unlocked; see infra/README.md before locking it.')
+@minValue(0)
+param vaultImmutabilityPeriodDays int = 0
+
+@description('Name of an encryption scope enforced on the backup container; empty: account encryption (Microsoft-managed keys) only.')
+param vaultEncryptionScopeName string = ''
+
+@description('Customer-managed key for that encryption scope: versionless key URI such as https://mykv.vault.azure.net/keys/pgvault; empty: the scope uses a Microsoft-managed key. The key vault needs purge protection, the Azure RBAC permission model and the vault\'s region.')
+param vaultCmkKeyUri string = ''
+
+@description('Resource group of the key vault holding vaultCmkKeyUri; empty: the resource group created here.')
+param vaultCmkKeyVaultResourceGroupName string = ''
+
+@description('Optional lifecycle rule moving backups to a cooler tier after vaultLifecycleAfterDays: None, Cool or Cold (never Archive).')
+@allowed([
+  'None'
+  'Cool'
+  'Cold'
+])
+param vaultLifecycleTier string = 'None'
+
+@description('Days after its last modification before a backup blob moves to vaultLifecycleTier.')
+@minValue(1)
+param vaultLifecycleAfterDays int = 30
+
+// ---------------------------------------------------------------------------------------------
+// Hosting and network
+// ---------------------------------------------------------------------------------------------
+
+@description('App Service plan SKU: EP1-EP3 (Elastic Premium, default EP1) or P1v3-P3v3 (Dedicated). Consumption and Flex Consumption are not offered: see infra/README.md.')
+@allowed([
+  'EP1'
+  'EP2'
+  'EP3'
+  'P1v3'
+  'P2v3'
+  'P3v3'
+])
+param planSku string = 'EP1'
+
+@description('Image the function app runs; empty: <registry>/pgvault:latest in the registry created here (azd sets SERVICE_PGVAULT_IMAGE_NAME after a deploy).')
+param containerImage string = ''
+
+@description('Create a virtual network and integrate the function app with it (outbound), to reach PostgreSQL servers with private access or private endpoints.')
+param vnetEnabled bool = false
+
+@description('Use this existing subnet (delegated to Microsoft.Web/serverFarms, same region) for VNet integration instead of creating a network. Takes precedence over vnetEnabled.')
+param vnetIntegrationSubnetId string = ''
+
+@description('Address space of the created virtual network (vnetEnabled).')
+param vnetAddressPrefix string = '10.42.0.0/16'
+
+@description('Prefix of the created integration subnet (vnetEnabled).')
+param vnetIntegrationSubnetPrefix string = '10.42.0.0/26'
+
+@description('CIDR ranges allowed to call the app\'s HTTP endpoints; everything else is denied. Empty: no inbound HTTP (the weekly timer still runs).')
+param allowedInboundIpRanges array = []
+
+@description('Days Log Analytics keeps the logs.')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  application: 'pgvault'
+}
+var rgName = !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
+var identityName = 'id-pgvault-${resourceToken}'
+var usePassword = pgAuth == 'password'
+var useCmk = !empty(vaultCmkKeyUri)
+// https://<vault>.vault.azure.net/secrets/<name>[/<version>] and .../keys/<name>[/<version>]:
+// the key vault and secret names are taken from the URIs (placeholders keep the split valid).
+var passwordUriParts = split(usePassword ? pgPasswordSecretUri : 'https://unused.vault.azure.net/secrets/unused', '/')
+var cmkUriParts = split(useCmk ? vaultCmkKeyUri : 'https://unused.vault.azure.net/keys/unused', '/')
+var integrationSubnetId = !empty(vnetIntegrationSubnetId) ? vnetIntegrationSubnetId : (vnetEnabled ? vnet.outputs.INTEGRATION_SUBNET_ID : '')
+
+// Built-in role definition ids for the Key Vault assignments.
+var keyVaultSecretsUserRole = '4633458b-17de-408a-b874-0445c86b69e6'
+var keyVaultCryptoServiceEncryptionUserRole = 'e147488a-f6f5-4113-8e2d-b22465e65bf6'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: rgName
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+  }
+}
+
+module hostStorage 'app/host-storage.bicep' = {
+  name: 'host-storage'
+  scope: rg
+  params: {
+    name: 'stfunc${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module vault 'app/vault.bicep' = {
+  name: 'vault'
+  scope: rg
+  params: {
+    name: 'stvault${resourceToken}'
+    location: location
+    tags: tags
+    skuName: vaultSkuName
+    accessTier: vaultAccessTier
+    softDeleteRetentionDays: vaultSoftDeleteRetentionDays
+    versioningEnabled: vaultImmutableStorageWithVersioning
+    systemAssignedIdentity: useCmk
+    lifecycleTier: vaultLifecycleTier
+    lifecycleAfterDays: vaultLifecycleAfterDays
+    containerName: vaultContainerName
+  }
+}
+
+// Customer-managed key: the vault account's own identity must reach the key before the
+// encryption scope is created (vault-container.bicep depends on this module).
+module vaultCmkAccess 'app/rbac-keyvault.bicep' = if (useCmk) {
+  name: 'vault-cmk-access'
+  scope: resourceGroup(!empty(vaultCmkKeyVaultResourceGroupName) ? vaultCmkKeyVaultResourceGroupName : rg.name)
+  params: {
+    principalId: vault.outputs.PRINCIPAL_ID
+    keyVaultName: split(cmkUriParts[2], '.')[0]
+    roleDefinitionId: keyVaultCryptoServiceEncryptionUserRole
+  }
+}
+
+module vaultContainer 'app/vault-container.bicep' = {
+  name: 'vault-container'
+  scope: rg
+  params: {
+    vaultName: vault.outputs.NAME
+    containerName: vaultContainerName
+    encryptionScopeName: vaultEncryptionScopeName
+    cmkKeyUri: vaultCmkKeyUri
+    immutableStorageWithVersioning: vaultImmutableStorageWithVersioning
+    immutabilityPeriodDays: vaultImmutabilityPeriodDays
+  }
+  dependsOn: [
+    vaultCmkAccess
+  ]
+}
+
+module registry 'app/registry.bicep' = {
+  name: 'registry'
+  scope: rg
+  params: {
+    name: 'crpgvault${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module vnet 'app/vnet.bicep' = if (vnetEnabled && empty(vnetIntegrationSubnetId)) {
+  name: 'vnet'
+  scope: rg
+  params: {
+    name: 'vnet-${resourceToken}'
+    location: location
+    tags: tags
+    addressPrefix: vnetAddressPrefix
+    integrationSubnetPrefix: vnetIntegrationSubnetPrefix
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    principalId: identity.outputs.PRINCIPAL_ID
+    vaultStorageAccountName: vault.outputs.NAME
+    hostStorageAccountName: hostStorage.outputs.NAME
+    containerRegistryName: registry.outputs.NAME
+    applicationInsightsName: monitoring.outputs.APPLICATION_INSIGHTS_NAME
+  }
+}
+
+// Password fallback: the identity may read that one secret, nothing else in the key vault.
+module pgPasswordAccess 'app/rbac-keyvault.bicep' = if (usePassword) {
+  name: 'pg-password-access'
+  scope: resourceGroup(!empty(pgPasswordKeyVaultResourceGroupName) ? pgPasswordKeyVaultResourceGroupName : rg.name)
+  params: {
+    principalId: identity.outputs.PRINCIPAL_ID
+    keyVaultName: split(passwordUriParts[2], '.')[0]
+    secretName: passwordUriParts[4]
+    roleDefinitionId: keyVaultSecretsUserRole
+  }
+}
+
+module functionApp 'app/function.bicep' = {
+  name: 'function'
+  scope: rg
+  params: {
+    name: 'func-pgvault-${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'pgvault'
+    planName: 'plan-pgvault-${resourceToken}'
+    planSku: planSku
+    identityId: identity.outputs.ID
+    identityClientId: identity.outputs.CLIENT_ID
+    hostStorageAccountName: hostStorage.outputs.NAME
+    applicationInsightsConnectionString: monitoring.outputs.APPLICATION_INSIGHTS_CONNECTION_STRING
+    containerImage: !empty(containerImage) ? containerImage : '${registry.outputs.LOGIN_SERVER}/pgvault:latest'
+    integrationSubnetId: integrationSubnetId
+    allowedInboundIpRanges: allowedInboundIpRanges
+    backupSchedule: backupSchedule
+    websiteTimeZone: websiteTimeZone
+    backupServerName: !empty(backupServerName) ? backupServerName : split(pgHost, '.')[0]
+    pgHost: pgHost
+    pgPort: pgPort
+    pgUser: !empty(pgUser) ? pgUser : identityName
+    pgSslMode: pgSslMode
+    pgDatabase: pgDatabase
+    pgAuth: pgAuth
+    pgPasswordSecretUri: pgPasswordSecretUri
+    pgServerTenantId: pgServerTenantId
+    pgServerSubscriptionId: pgServerSubscriptionId
+    pgServerRegion: pgServerRegion
+    vaultEndpoint: vault.outputs.BLOB_ENDPOINT
+    vaultContainerName: vaultContainer.outputs.NAME
+    vaultAccessTier: vaultAccessTier
+    vaultTenantId: tenant().tenantId
+    vaultSubscriptionId: subscription().subscriptionId
+    vaultRegion: location
+    backupParallelism: backupParallelism
+    backupCompression: backupCompression
+    backupBlockSizeBytes: backupBlockSizeBytes
+    backupBlocksInFlight: backupBlocksInFlight
+    backupLockWaitTimeout: backupLockWaitTimeout
+    backupTimeout: backupTimeout
+    restoreAllowedEndpoints: restoreAllowedEndpoints
+    restoreTargetTenantId: !empty(restoreTargetTenantId) ? restoreTargetTenantId : tenant().tenantId
+    restoreTargetRegion: restoreTargetRegion
+    restoreCopyTimeout: restoreCopyTimeout
+  }
+  // The first image pull and the identity-based host storage connection need the roles in place.
+  dependsOn: [
+    rbac
+    pgPasswordAccess
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs (azd stores them in .azure/<env>/.env)
+// ---------------------------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.LOGIN_SERVER
+output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.NAME
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.NAME
+output SERVICE_PGVAULT_NAME string = functionApp.outputs.NAME
+output APP_IDENTITY_NAME string = identity.outputs.NAME
+output APP_IDENTITY_CLIENT_ID string = identity.outputs.CLIENT_ID
+output APP_IDENTITY_PRINCIPAL_ID string = identity.outputs.PRINCIPAL_ID
+output VAULT_STORAGE_ACCOUNT_NAME string = vault.outputs.NAME
+output VAULT_BLOB_ENDPOINT string = vault.outputs.BLOB_ENDPOINT
+output VAULT_CONTAINER_NAME string = vaultContainer.outputs.NAME
+output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.APPLICATION_INSIGHTS_NAME
+
+// Restores write files into a user's container by server-side copy; the app identity needs
+// Storage Blob Data Contributor on that target (container scope is enough). Fill in the scope.
+output RESTORE_TARGET_ROLE_ASSIGNMENT_SAMPLE string = 'az role assignment create --assignee-object-id ${identity.outputs.PRINCIPAL_ID} --assignee-principal-type ServicePrincipal --role "Storage Blob Data Contributor" --scope /subscriptions/<target-subscription-id>/resourceGroups/<target-resource-group>/providers/Microsoft.Storage/storageAccounts/<target-account>/blobServices/default/containers/<target-container>'
+
+// pgAuth=entra: make the identity a Microsoft Entra administrator of the server (member of
+// azure_pg_admin, which pg_dumpall needs on Flexible Server). Fill in the server's group and name.
+output PG_ENTRA_ADMIN_SAMPLE string = 'az postgres flexible-server microsoft-entra-admin create --resource-group <server-resource-group> --server-name <server-name> --display-name ${identity.outputs.NAME} --object-id ${identity.outputs.PRINCIPAL_ID} --type ServicePrincipal'
