@@ -41,12 +41,21 @@ public class RestoreCommand implements Callable<Integer> {
     @Option(names = "--database", description = "Refused: the support matrix allows no item-level recovery.")
     List<String> databases;
 
+    @Option(names = "--create-container", description = "Create the target container if it does not exist.")
+    boolean createContainer;
+
+    @Inject
+    io.pgvault.restore.TargetClients targets;
+
     @Option(names = "--timeout", defaultValue = "PT6H", description = "How long to wait (ISO-8601 duration).")
     Duration timeout;
 
     @Override
     public Integer call() throws InterruptedException {
         String s = server == null ? config.serverName() : server;
+        if (createContainer) {
+            targets.client(targets.check(target)).createIfNotExists();
+        }
         var accepted = restores.start(new RestoreRequest(s, backup, target, recoveryOption, databases, null, null));
         System.out.printf("restore %s of backup %s started%n", accepted.restoreId(), accepted.backupId());
         JobRecord job = restores.await(s, accepted.restoreId(), timeout);

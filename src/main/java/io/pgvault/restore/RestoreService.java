@@ -2,7 +2,6 @@ package io.pgvault.restore;
 
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobCopyInfo;
 import com.azure.storage.blob.models.BlobRequestConditions;
@@ -74,20 +73,21 @@ public class RestoreService {
     private final VaultClients clients;
     private final JobStore jobs;
     private final Clock clock;
-    private final TargetGuard guard;
+    private final TargetClients targets;
     private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "pgvault-restore");
         t.setDaemon(true);
         return t;
     });
 
-    public RestoreService(PgvaultConfig config, VaultStore vault, VaultClients clients, JobStore jobs, Clock clock) {
+    public RestoreService(PgvaultConfig config, VaultStore vault, VaultClients clients, TargetClients targets,
+            JobStore jobs, Clock clock) {
         this.config = config;
         this.vault = vault;
         this.clients = clients;
         this.jobs = jobs;
         this.clock = clock;
-        this.guard = new TargetGuard(config.restore().allowedEndpoints().orElse(List.of()));
+        this.targets = targets;
     }
 
     /** Marker of a running restore, so an identical request joins it instead of starting a second copy. */
@@ -102,10 +102,10 @@ public class RestoreService {
         }
         String server = BackupLayout.checkServer(request.server());
         String option = recoveryOption(request.recoveryOption());
-        TargetGuard.Target target = guard.check(request.targetContainerUrl());
+        TargetGuard.Target target = targets.check(request.targetContainerUrl());
         Manifest manifest = resolve(server, request.backupId());
         judge(request, manifest);
-        BlobContainerClient targetContainer = targetClient(target);
+        BlobContainerClient targetContainer = targets.client(target);
         String prefix = server + "/" + manifest.backupId() + "/";
 
         String key = HexFormat.of().formatHex(sha256((server + "|" + manifest.backupId() + "|" + target.containerUrl()
@@ -221,21 +221,6 @@ public class RestoreService {
         if (!verdict.allowed()) {
             throw new MatrixRefusedException("Restore of backup " + manifest.backupId(), verdict);
         }
-    }
-
-    private BlobContainerClient targetClient(TargetGuard.Target target) {
-        BlobContainerClientBuilder b = new BlobContainerClientBuilder().endpoint(target.urlWithSas())
-                .retryOptions(VaultClients.retryOptions());
-        if (target.sas() == null) {
-            // No SAS: pgvault writes with its own identity, as Azure Backup uses the vault's identity.
-            var key = clients.sharedKey().filter(k -> k.getAccountName().equals(target.account()));
-            if (key.isPresent()) {
-                b.credential(key.get());
-            } else {
-                b.credential(clients.tokenCredential());
-            }
-        }
-        return b.buildClient();
     }
 
     /** Reachable, writable, and (FailIfExists) empty at the prefix — before anything is written. */

@@ -1,0 +1,54 @@
+package io.pgvault.cli;
+
+import com.azure.storage.blob.models.ListBlobsOptions;
+import io.pgvault.restore.TargetClients;
+import io.pgvault.vault.BackupLayout;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code pgvault fetch}: download a restored backup folder (dumps + restore kit) to a local directory. */
+@Dependent
+@Unremovable
+@Command(name = "fetch", description = "Download restored files (dumps, roles.sql, restore.sh) from a container to a directory.")
+public class FetchCommand implements Callable<Integer> {
+
+    @Inject
+    TargetClients targets;
+
+    @Option(names = "--container-url", required = true, description = "The container the restore wrote to.")
+    String containerUrl;
+
+    @Option(names = "--server", required = true)
+    String server;
+
+    @Option(names = "--backup", required = true, description = "Backup id.")
+    String backupId;
+
+    @Option(names = "--to", required = true, description = "Local directory (created if missing).")
+    Path to;
+
+    @Override
+    public Integer call() throws Exception {
+        var container = targets.client(targets.check(containerUrl));
+        String prefix = BackupLayout.backupPrefix(server, backupId);
+        int n = 0;
+        for (var item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+            Path file = to.resolve(item.getName().substring(prefix.length())).normalize();
+            if (!file.startsWith(to.normalize())) {
+                continue; // never write outside the directory, whatever a blob is named
+            }
+            Files.createDirectories(file.getParent());
+            container.getBlobClient(item.getName()).downloadToFile(file.toString(), true);
+            n++;
+        }
+        System.out.printf("fetched %d file(s) of backup %s into %s%n", n, backupId, to);
+        return n > 0 ? 0 : 1;
+    }
+}
