@@ -85,7 +85,9 @@ public class BackupService {
         String backupId = BackupLayout.newBackupId(start);
         JobRecord job = jobs.start("backup-" + backupId, JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId, null);
         try {
+            long t0 = System.nanoTime();
             Preflight preflight = preflight(type, start);                               // inspect + judge
+            long preflightMillis = (System.nanoTime() - t0) / 1_000_000;
             Verdict verdict = preflight.verdict();
             if (!verdict.allowed()) {
                 throw new MatrixRefusedException("Backup " + backupId + " of server " + server, verdict);
@@ -100,9 +102,9 @@ public class BackupService {
                 vault.createJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
                 claim.commit();
                 job = progress.finish(JobRecord.SUCCEEDED);
-                LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %ds", backupId, server,
-                        manifest.databaseFiles().size(), manifest.totalBytes(),
-                        java.time.Duration.between(start, manifest.finishedAt()).toSeconds());
+                LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %.3f s (preflight %d ms)", backupId,
+                        server, manifest.databaseFiles().size(), manifest.totalBytes(),
+                        (System.nanoTime() - t0) / 1e9, preflightMillis);
                 return new BackupResult(manifest, verdict, job);
             } catch (RuntimeException e) {
                 removePartialFiles(server, backupId);
