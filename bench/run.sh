@@ -3,7 +3,8 @@
 #   bench/run.sh [--scale N] [--bytea-mb N] [--big-scale N] [--quick]
 # Cases:
 #   a  pg_dump alone to /dev/null (stdout: pg_dump 15 cannot fsync -f /dev/null), with the same compression
-#   b  pg_dump to a file, then the Azure SDK's parallel upload of that file (what a user scripts by hand)
+#   b  pg_dump to a file, then the Azure SDK's parallel upload of that file (bin/pgvault upload-file: what a user
+#      scripts by hand)
 #   c  bin/pgvault backup (peak RSS by /usr/bin/time -v; the matrix preflight's share from pgvault's own log)
 # for compression modes gzip:6 (pg_dump's default) and zstd:1 (pgvault's default; case a = pg_dump -Z0 | zstd -1 -T2);
 # plus 4 databases at parallelism 1 vs 2, and peak RSS of the ~1 GB vs the ~4 GB database.
@@ -85,7 +86,7 @@ file_then_upload() { # db compression
   local f="$RUN_DIR/dump.file" t0; t0=$(now)
   if [ "${2%%:*}" = zstd ]; then pg_dump -Fc -Z0 -d "$1" | zstd -q -"${2#zstd:}" -T2 -o "$f"
   else pg_dump -Fc -Z"${2#gzip:}" -d "$1" -f "$f"; fi
-  java -cp "target/lib/*" bench/Upload.java "$f" "manual/$STAMP-$1-${2%%:*}.dump" 2>/dev/null
+  bin/pgvault upload-file --file "$f" --blob "$STAMP-$1-${2%%:*}.dump" >/dev/null
   B_WALL=$(secs "$t0" "$(now)")
   B_BYTES=$(stat -c %s "$f"); rm -f "$f"
 }
@@ -101,7 +102,8 @@ for db in bench_pgbench bench_bytea; do
     file_then_upload "$db" "$comp"
     pgvault_backup "$db-$comp" "$comp" 2
     ratio_ca=$(python3 -c "print(round($A_WALL / $WALL, 3))")
-    ratio_bc=$(python3 -c "print(round($B_WALL / $WALL, 3))")
+    # b and c both as whole processes (each starts a JVM once)
+    ratio_bc=$(python3 -c "print(round($B_WALL / $PROC_WALL, 3))")
     mbs=$(python3 -c "print(round($size / 1e6 / $WALL, 1))")
     pre=$(python3 -c "print(round(${PREFLIGHT_MS:-0} / 10 / $WALL, 2))")
     printf "%-34s %9s %9s %9s %9s %7s %7s %9s %10s %6s\n" "$db $comp ($((size / 1000000)) MB)" "$A_WALL" "$B_WALL" "$WALL" "$PROC_WALL" \
