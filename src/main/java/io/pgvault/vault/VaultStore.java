@@ -58,14 +58,24 @@ public class VaultStore {
     public BlobContainerClient container() {
         BlobContainerClient c = clients.container();
         if (!containerChecked) {
+            boolean exists;
             try {
-                if (!c.exists()) {
-                    c.createIfNotExists();
-                }
-                containerChecked = true;
+                exists = c.exists();
             } catch (RuntimeException e) {
                 throw unavailable("open the vault container", c.getBlobContainerName(), e);
             }
+            if (!exists) {
+                try {
+                    c.createIfNotExists();
+                } catch (RuntimeException e) {
+                    VaultUnavailableException cause = unavailable("create the vault container", c.getBlobContainerName(), e);
+                    throw new VaultUnavailableException("The vault container \"" + c.getBlobContainerName()
+                            + "\" does not exist, and pgvault could not create it.", cause.evidence(),
+                            "Create the container (infra/ deploys it with the storage account), or point "
+                                    + "PGVAULT_VAULT_CONTAINER at the existing vault container.", e);
+                }
+            }
+            containerChecked = true;
         }
         return c;
     }
