@@ -97,7 +97,8 @@ public class BackupService {
             try {
                 job = job.withState(JobRecord.RUNNING, clock.instant());
                 jobs.save(job);
-                BackupProgress progress = new BackupProgress(jobs, job, clock);
+                BackupProgress progress = new BackupProgress(jobs, job, clock,
+                        verdict.selection().included().size() + 1);
                 List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
                 Manifest manifest = manifest(preflight, backupId, start, files);
                 vault.createJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
