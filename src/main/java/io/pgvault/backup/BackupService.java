@@ -124,7 +124,22 @@ public class BackupService {
         } catch (PgvaultException e) {
             recordFailure(job, JobRecord.FAILED, e, null);
             throw e;
+        } catch (RuntimeException e) {
+            // An SDK or JDK failure nothing mapped: it still ends the job, with an error a user can act on.
+            PgvaultException failure = unexpected(backupId, e);
+            recordFailure(job, JobRecord.FAILED, failure, null);
+            throw failure;
         }
+    }
+
+    private static PgvaultException unexpected(String backupId, RuntimeException e) {
+        String evidence = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (e.getClass().getName().startsWith("com.azure.")) {
+            return new VaultUnavailableException("Backup " + backupId + " failed: the vault did not take a request.",
+                    evidence, "Check the vault's availability and run the backup again; nothing was committed.", e);
+        }
+        return new DumpFailedException("Backup " + backupId + " failed unexpectedly.", evidence,
+                "Run the backup again; nothing was committed. If it fails again, report it with the function's log.", e);
     }
 
     /**
