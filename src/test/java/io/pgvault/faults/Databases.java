@@ -77,6 +77,34 @@ final class Databases {
         }
     }
 
+    /** Whether pgvault's pg_dump of {@code database} waits for a table lock (it has inspected and started). */
+    static boolean dumpWaitsForLock(String database) {
+        try (Connection c = TestServices.connect(TestServices.pgPort(), "postgres");
+                PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_stat_activity WHERE application_name = "
+                        + "'pgvault' AND datname = ? AND wait_event_type = 'Lock'")) {
+            st.setString(1, database);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every database of the main test server. */
+    static java.util.Set<String> all() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (Connection c = TestServices.connect(TestServices.pgPort(), "postgres");
+                Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT datname FROM pg_database")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return names;
+    }
+
     static boolean terminate(int backendPid) {
         try (Connection c = TestServices.connect(TestServices.pgPort(), "postgres");
                 Statement st = c.createStatement();
