@@ -51,6 +51,12 @@ final class Databases {
         }
     }
 
+    /** Drops a database on the restore target only (before a restore kit recreates it there). */
+    static void dropEverywhereOnTarget(String name) {
+        TestServices.sqlOn(TestServices.targetPgPort(), "postgres",
+                "DROP DATABASE IF EXISTS " + TestServices.ident(name) + " WITH (FORCE)");
+    }
+
     static boolean exists(String name) {
         try (Connection c = TestServices.connect(TestServices.pgPort(), "postgres");
                 PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
