@@ -49,6 +49,7 @@ final class ChildJvm implements AutoCloseable {
         try {
             String java = ProcessHandle.current().info().command().orElse("java");
             Path out = Files.createTempFile("pgvault-child", ".log");
+            out.toFile().deleteOnExit();
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1",
                     "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
             Map<String, String> env = new HashMap<>();
