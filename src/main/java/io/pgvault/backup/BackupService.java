@@ -80,10 +80,11 @@ public class BackupService {
 
     /** Runs one backup now (what the weekly timer does). */
     public BackupResult backup(BackupType type) {
-        Instant start = clock.instant();
         String server = BackupLayout.checkServer(config.serverName());
-        String backupId = BackupLayout.newBackupId(start);
-        JobRecord job = jobs.start("backup-" + backupId, JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId, null);
+        Started started = startJob(server);
+        JobRecord job = started.job();
+        String backupId = job.backupId();
+        Instant start = started.at();
         try {
             Preflight preflight = preflight(type, start);                               // inspect + judge
             Verdict verdict = preflight.verdict();
@@ -119,6 +120,34 @@ public class BackupService {
             jobs.fail(job, JobRecord.FAILED, e, null);
             throw e;
         }
+    }
+
+    /**
+     * Creates the job record of a new backup under a backup id (one per second) that no other run holds: two runs
+     * started in the same second (the timer and bin/pgvault, two instances) would otherwise share one id and one
+     * job record. Bounded: at most five seconds.
+     */
+    private Started startJob(String server) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Instant now = clock.instant();
+            String backupId = BackupLayout.newBackupId(now);
+            var job = jobs.startNew("backup-" + backupId, JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId);
+            if (job.isPresent()) {
+                return new Started(job.get(), now);
+            }
+            try {
+                Thread.sleep(1001 - now.getNano() / 1_000_000); // into the next second: the next id
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new ConflictException("Could not start a backup of server " + server + ".",
+                "every backup id of the last five seconds was taken by other runs",
+                "Other backups are starting at the same time; look at bin/pgvault jobs and run it again later.");
+    }
+
+    private record Started(JobRecord job, Instant at) {
     }
 
     /** What inspection found and what the matrix made of it. */
