@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -86,7 +87,9 @@ public class BackupService {
         String backupId = job.backupId();
         Instant start = started.at();
         try {
+            long t0 = System.nanoTime();
             Preflight preflight = preflight(type, start);                               // inspect + judge
+            long preflightMillis = (System.nanoTime() - t0) / 1_000_000;
             Verdict verdict = preflight.verdict();
             if (!verdict.allowed()) {
                 throw new MatrixRefusedException("Backup " + backupId + " of server " + server, verdict);
@@ -95,15 +98,16 @@ public class BackupService {
             try {
                 job = job.withState(JobRecord.RUNNING, clock.instant());
                 jobs.save(job);
-                BackupProgress progress = new BackupProgress(jobs, job, clock);
+                BackupProgress progress = new BackupProgress(jobs, job, clock,
+                        verdict.selection().included().size() + 1);
                 List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
                 Manifest manifest = manifest(preflight, backupId, start, files);
                 vault.createJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
                 claim.commit();
                 job = progress.finish(JobRecord.SUCCEEDED);
-                LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %ds", backupId, server,
-                        manifest.databaseFiles().size(), manifest.totalBytes(),
-                        java.time.Duration.between(start, manifest.finishedAt()).toSeconds());
+                LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %.3f s (preflight %d ms)", backupId,
+                        server, manifest.databaseFiles().size(), manifest.totalBytes(),
+                        (System.nanoTime() - t0) / 1e9, preflightMillis);
                 return new BackupResult(manifest, verdict, job);
             } catch (RuntimeException e) {
                 removePartialFiles(server, backupId);
@@ -157,15 +161,28 @@ public class BackupService {
     /** Inspects the server and vault and judges them: everything the backup would refuse, at once. */
     public Preflight preflight(BackupType type, Instant now) {
         String server = BackupLayout.checkServer(config.serverName());
+        // The three inspections touch different systems (PostgreSQL, the local tools, the vault): run them at
+        // once, so the preflight costs the slowest of them, not their sum.
+        CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(tools::pgDumpVersion);
+        CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(
+                () -> weeks.slot(server, WeekClaims.isoWeek(now), now));
         ServerFacts facts = inspector.inspect();
-        String pgDumpVersion = tools.pgDumpVersion();
-        WeekSlot slot = weeks.slot(server, WeekClaims.isoWeek(now), now);
+        String pgDumpVersion = join(pgDump);
+        WeekSlot slot = join(weekSlot);
         PgvaultConfig.Vault v = config.vault();
         VaultFacts vaultFacts = new VaultFacts(v.accessTier(),
                 new Placement(v.tenantId().orElse(null), v.subscriptionId().orElse(null), v.region().orElse(null)));
         Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
                 new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot));
         return new Preflight(facts, pgDumpVersion, verdict);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     private SupportMatrix matrix() {
