@@ -8,9 +8,9 @@ import io.pgvault.matrix.Placement;
 import io.pgvault.matrix.ServerFacts;
 import io.pgvault.matrix.SupportMatrix;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.postgresql.Driver;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -49,6 +49,8 @@ public class ServerInspector {
               AND c.relkind IN ('r', 'm')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
             ORDER BY 1, 2, 3""";
+
+    private static final Driver DRIVER = new Driver();
 
     private final PgvaultConfig config;
     private final PgCredentials credentials;
@@ -129,7 +131,13 @@ public class ServerInspector {
         // The database name goes in the property, not the URL, so no character in it needs escaping.
         props.setProperty("PGDBNAME", database);
         String host = pg.host().contains(":") ? "[" + pg.host() + "]" : pg.host();
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + pg.port() + "/", props);
+        // The driver itself, not DriverManager: DriverManager only hands out drivers the caller's class loader
+        // registered, which fails after a class-loader change (Quarkus test restarts, the Functions worker).
+        Connection c = DRIVER.connect("jdbc:postgresql://" + host + ":" + pg.port() + "/", props);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver refused the URL", "08001");
+        }
+        return c;
     }
 
     private DatabaseUnavailableException unavailable(String database, SQLException e) {
