@@ -1,6 +1,7 @@
 package io.pgvault.cli;
 
 import io.pgvault.backup.BackupService;
+import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.MatrixRefusedException;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
@@ -15,7 +16,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code pgvault backup}: what the weekly timer runs, once, now. A backup the support matrix refuses prints every
- * violation as a table with its HINT and exits {@value PreflightCommand#REFUSED}; other failures exit 1.
+ * violation as a table with its HINT and exits {@value PreflightCommand#REFUSED}, as does one that lost this week's
+ * slot to a concurrent run; other failures exit 1.
  */
 @Dependent
 @Unremovable
@@ -44,6 +46,11 @@ public class BackupCommand implements Callable<Integer> {
             err.print(e.verdict().renderTable());
             err.println("HINT: " + e.hint());
             err.flush();
+            return PreflightCommand.REFUSED;
+        } catch (ConflictException e) {
+            // lost the race for this week's slot to a run that started at the same time: refused, like above
+            spec.commandLine().getErr().println("pgvault: " + e.render());
+            spec.commandLine().getErr().flush();
             return PreflightCommand.REFUSED;
         }
         var m = result.manifest();

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * backup. Tagged {@code slow} (building the value writes and compresses half a gigabyte), so the default build
  * leaves it out; run it with:
  * <pre>
- * ./mvnw test -Dpgvault.excludedGroups= -Dtest=Bytea500MbRealTest
+ * ./mvnw test -DexcludedTestGroups= -Dtest=Bytea500MbRealTest
  * </pre>
  */
 @QuarkusTest

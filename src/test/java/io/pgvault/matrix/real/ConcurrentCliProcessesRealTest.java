@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code slow}, which the build excludes by default). Run it after packaging:
  * <pre>
  * ./mvnw -DskipTests package
- * ./mvnw test -Dpgvault.excludedGroups= -Dgroups=packaged -Dtest=ConcurrentCliProcessesRealTest
+ * ./mvnw test -DexcludedTestGroups= -Dgroups=packaged -Dtest=ConcurrentCliProcessesRealTest
  * </pre>
  */
 @Tag("slow")
@@ -63,11 +63,13 @@ class ConcurrentCliProcessesRealTest {
         Process a = start(env, "backup");
         Process b = start(env, "backup");
         List<Run> runs = List.of(finish(a), finish(b));
+        runs.forEach(r -> System.out.println("bin/pgvault backup (exit " + r.exit() + "):\n" + r.out() + r.err()));
 
         List<Run> ok = runs.stream().filter(r -> r.exit() == 0).toList();
         List<Run> refused = runs.stream().filter(r -> r.exit() != 0).toList();
         assertEquals(1, ok.size(), "exactly one process commits: " + runs);
         assertEquals(1, refused.size());
+        assertEquals(3, refused.get(0).exit(), "a refusal exits 3 whichever way it lost the slot");
         Matcher m = COMMITTED.matcher(ok.get(0).out());
         assertTrue(m.find(), ok.get(0).out());
         String winner = m.group(1);
