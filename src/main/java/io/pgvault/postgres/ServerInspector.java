@@ -132,7 +132,7 @@ public class ServerInspector {
         props.setProperty("PGDBNAME", database);
         String host = pg.host().contains(":") ? "[" + pg.host() + "]" : pg.host();
         // The driver itself, not DriverManager: DriverManager only hands out drivers the caller's class loader
-        // registered, which fails after a class-loader change (Quarkus test restarts, the Functions worker).
+        // registered, which fails after a class-loader change (e.g. a Quarkus test restart with another profile).
         Connection c = DRIVER.connect("jdbc:postgresql://" + host + ":" + pg.port() + "/", props);
         if (c == null) {
             throw new SQLException("the PostgreSQL driver refused the URL", "08001");
