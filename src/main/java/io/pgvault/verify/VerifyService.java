@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,21 +58,18 @@ public class VerifyService {
     private final JobStore jobs;
     private final PgTools tools;
     private final ScratchRestore scratch;
-    private final Clock clock;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pgvault-verify");
         t.setDaemon(true);
         return t;
     });
 
-    public VerifyService(PgvaultConfig config, VaultStore vault, JobStore jobs, PgTools tools, ScratchRestore scratch,
-            Clock clock) {
+    public VerifyService(PgvaultConfig config, VaultStore vault, JobStore jobs, PgTools tools, ScratchRestore scratch) {
         this.config = config;
         this.vault = vault;
         this.jobs = jobs;
         this.tools = tools;
         this.scratch = scratch;
-        this.clock = clock;
     }
 
     /** Validates the request, queues one job per backup and verifies them in the background; returns at once. */
@@ -104,10 +100,11 @@ public class VerifyService {
             throw new NotFoundException("Job " + verifyId + " is not a verify job.", "kind: " + job.kind(),
                     "Use the verifyId returned by POST /api/verify, or GET /api/jobs for every job.");
         }
-        if (!job.terminal() && job.updatedAt() != null && job.updatedAt().isBefore(Instant.now().minus(STALE))) {
+        Instant now = Instant.now(); // job records carry wall-clock times (JobStore), whatever the Clock bean says
+        if (!job.terminal() && job.updatedAt() != null && job.updatedAt().isBefore(now.minus(STALE))) {
             return job.failed(JobRecord.INTERRUPTED, new JobRecord.Failure("interrupted",
                     "The verify stopped making progress at " + job.updatedAt() + " (its process ended)."
-                            + "\nHINT: Start the verify again."), null, Instant.now());
+                            + "\nHINT: Start the verify again."), null, now);
         }
         return job;
     }
@@ -134,7 +131,8 @@ public class VerifyService {
         return jobs.list(server).stream()
                 .filter(j -> JobRecord.KIND_VERIFY.equals(j.kind()) && backupId.equals(j.backupId()))
                 .filter(j -> JobRecord.SUCCEEDED.equals(j.state()) || JobRecord.FAILED.equals(j.state()))
-                .max(Comparator.comparing(j -> j.endedAt() == null ? Instant.EPOCH : j.endedAt()));
+                .max(Comparator.comparing((JobRecord j) -> j.endedAt() == null ? Instant.EPOCH : j.endedAt())
+                        .thenComparing(j -> j.startedAt() == null ? Instant.EPOCH : j.startedAt()));
     }
 
     private String server(String server) {
@@ -174,7 +172,7 @@ public class VerifyService {
 
     /** Verifies one backup now and records the result in its job. Never throws. */
     JobRecord run(JobRecord queued, Manifest manifest, boolean testRestore) {
-        JobRecord job = queued.withState(JobRecord.RUNNING, clock.instant());
+        JobRecord job = queued.withState(JobRecord.RUNNING, Instant.now());
         try {
             jobs.save(job);
             if (manifest.formatVersion() > Manifest.FORMAT_VERSION) {
@@ -198,7 +196,7 @@ public class VerifyService {
                     damaged.add(f.path() + ": " + check.problem());
                     LOG.warnf("verify %s: %s is damaged: %s", manifest.backupId(), f.path(), check.problem());
                 }
-                job = job.withProgress(bytes, progress.size(), manifest.files().size(), progress, clock.instant());
+                job = job.withProgress(bytes, progress.size(), manifest.files().size(), progress, Instant.now());
                 jobs.save(job);
             }
             if (damaged.isEmpty() && testRestore) {
@@ -213,7 +211,7 @@ public class VerifyService {
                         "Do not rely on this backup: restore an older one that verifies, find out what changed the vault "
                                 + "(storage logs, immutability settings), and take a new backup.");
             }
-            job = job.withState(JobRecord.SUCCEEDED, clock.instant());
+            job = job.withState(JobRecord.SUCCEEDED, Instant.now());
             jobs.save(job);
             LOG.infof("verify %s of backup %s: %d file(s), %d bytes, all good%s", job.id(), manifest.backupId(),
                     manifest.files().size(), bytes, testRestore ? ", test restore passed" : "");
@@ -233,7 +231,7 @@ public class VerifyService {
             return jobs.fail(job, JobRecord.FAILED, e, null);
         } catch (RuntimeException saveFailed) {
             LOG.errorf("Could not record the failure of %s: %s", job.id(), saveFailed.getMessage());
-            return job.failed(JobRecord.FAILED, new JobRecord.Failure(e.code(), e.render()), null, clock.instant());
+            return job.failed(JobRecord.FAILED, new JobRecord.Failure(e.code(), e.render()), null, Instant.now());
         }
     }
 
