@@ -20,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +90,11 @@ class RetentionAfterBackupTest {
     @AfterEach
     void realTime() {
         clock.reset();
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        TestServices.sql("postgres", "DROP DATABASE IF EXISTS after_small WITH (FORCE)");
     }
 
     static String id(Instant t) {

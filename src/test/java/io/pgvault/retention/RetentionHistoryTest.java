@@ -129,6 +129,7 @@ class RetentionHistoryTest {
     @AfterAll
     void realTime() {
         clock.reset();
+        TestServices.sql("postgres", "DROP DATABASE IF EXISTS history_small WITH (FORCE)");
     }
 
     Set<String> catalog() {

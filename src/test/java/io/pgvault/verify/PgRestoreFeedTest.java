@@ -2,6 +2,7 @@ package io.pgvault.verify;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import io.pgvault.testing.TestServices;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,11 @@ class PgRestoreFeedTest {
                 "INSERT INTO a SELECT g, md5(g::text) FROM generate_series(1, 50000) g");
         gzip6 = dump("--compress=6");
         plain = dump("--compress=0");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        TestServices.sql("postgres", "DROP DATABASE IF EXISTS feed_src WITH (FORCE)");
     }
 
     static byte[] dump(String compress) {

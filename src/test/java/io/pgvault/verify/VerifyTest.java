@@ -12,6 +12,7 @@ import io.pgvault.vault.Manifest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -60,6 +61,12 @@ class VerifyTest {
         TestServices.sql("verify_small", "CREATE TABLE t (id int PRIMARY KEY, v text)",
                 "INSERT INTO t SELECT g, repeat(md5(g::text), g % 20) FROM generate_series(1, 20000) g");
         manifest = backups.backup(BackupType.FULL).manifest();
+    }
+
+    /** Its database must not end up in other tests' backups. */
+    @AfterAll
+    static void dropDatabase() {
+        TestServices.sql("postgres", "DROP DATABASE IF EXISTS verify_small WITH (FORCE)");
     }
 
     @Test
