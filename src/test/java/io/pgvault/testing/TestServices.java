@@ -143,7 +143,6 @@ public final class TestServices {
 
     /** Empties the vault container, so each test starts with no backup, claim or job. */
     public static void resetVault() {
-        ensureDriver(); // every backup test starts here; the app's inspector then finds the driver too
         BlobContainerClient c = vaultContainer();
         c.createIfNotExists();
         for (BlobItem item : c.listBlobs()) {
