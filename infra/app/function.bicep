@@ -162,6 +162,13 @@ param restoreTargetRegion string = ''
 @description('pgvault.restore.copy-timeout: longest one asynchronous server-side copy may take (ISO-8601 duration).')
 param restoreCopyTimeout string = 'PT6H'
 
+@description('pgvault.restore.verify: how restored files are checked: sha256 (read back and hash each file) or size (size and Content-MD5 property, reads nothing).')
+@allowed([
+  'sha256'
+  'size'
+])
+param restoreVerify string = 'sha256'
+
 var isElastic = startsWith(planSku, 'EP')
 
 // Every app setting of the site. Keys are parsed by InfraConsistencyTest: each PGVAULT_* key must
@@ -209,6 +216,7 @@ var appSettings = union({
   PGVAULT_RESTORE_TARGET_TENANT_ID: restoreTargetTenantId
   PGVAULT_RESTORE_TARGET_REGION: restoreTargetRegion
   PGVAULT_RESTORE_COPY_TIMEOUT: restoreCopyTimeout
+  PGVAULT_RESTORE_VERIFY: restoreVerify
   // The support matrix's own limits (1 TiB server, 500 MiB bytea), same as the Java defaults.
   PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES: '1099511627776'
   PGVAULT_MATRIX_MAX_BYTEA_BYTES: '524288000'

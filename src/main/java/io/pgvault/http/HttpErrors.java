@@ -21,7 +21,9 @@ public class HttpErrors {
     private static final Logger LOG = Logger.getLogger(HttpErrors.class);
 
     void routes(@Observes Router router) {
-        router.route("/api/*").order(Integer.MIN_VALUE).failureHandler(this::fail);
+        // Every route: this router is already mounted under quarkus.http.root-path (/api), so a "/api/*"
+        // pattern would never match and Quarkus's own handler would answer with a stack trace.
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::fail);
     }
 
     /** Makes the current request answer 202 Accepted instead of Funqy's 200. */
