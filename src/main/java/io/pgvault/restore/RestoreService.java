@@ -4,6 +4,8 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobCopyInfo;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.CopyStatusType;
@@ -411,7 +413,8 @@ public class RestoreService {
             for (Manifest.File f : files) {
                 long t0 = System.nanoTime();
                 BlobClient source = vault.blob(prefix + f.path());
-                copyOne(source, sas.urlFor(source), target.getBlobClient(prefix + f.path()), f.bytes(), dest, run);
+                copyOne(source, sas.urlFor(source, f.bytes()), target.getBlobClient(prefix + f.path()), f.bytes(), dest,
+                        run);
                 bytes += f.bytes();
                 double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
                 done.add(new JobRecord.Progress(f.path(), JobRecord.SUCCEEDED, f.bytes(),
@@ -420,7 +423,7 @@ public class RestoreService {
             }
             BlobClient manifestCopy = target.getBlobClient(prefix + BackupLayout.MANIFEST);
             BlobClient manifestSource = vault.blob(prefix + BackupLayout.MANIFEST);
-            copyOne(manifestSource, sas.urlFor(manifestSource), manifestCopy, -1, dest, run);
+            copyOne(manifestSource, sas.urlFor(manifestSource, -1), manifestCopy, -1, dest, run);
             for (Map.Entry<String, String> kit : RestoreKit.files(manifest).entrySet()) {
                 target.getBlobClient(prefix + kit.getKey()).uploadWithResponse(
                         new com.azure.storage.blob.options.BlobParallelUploadOptions(BinaryData.fromString(kit.getValue()))
@@ -458,6 +461,7 @@ public class RestoreService {
         if (bytes >= 0 && bytes <= config.restore().syncCopyMaxBytes()) {
             dest.copyFromUrlWithResponse(new BlobCopyFromUrlOptions(sourceUrl).setDestinationRequestConditions(cond),
                     Duration.ofMinutes(10), null);
+            forgetCopySource(dest);
             return;
         }
         LOG.debugf("Copying %s (%d bytes) with asynchronous Copy Blob", source.getBlobName(), bytes);
@@ -493,6 +497,7 @@ public class RestoreService {
                     "copy status " + info.getCopyStatus() + ": " + info.getError(),
                     "Check that the source backup still exists and restore again with recoveryOption Overwrite.");
         }
+        forgetCopySource(dest);
     }
 
     private String verifyMode() {
@@ -555,21 +560,44 @@ public class RestoreService {
         return total;
     }
 
-    /** Short-lived read SAS on vault blobs: a service SAS locally, a user-delegation SAS with managed identity. */
+    /**
+     * Read-only SAS on one vault blob at a time: a service SAS locally, a user-delegation SAS with managed
+     * identity. It lives as long as the copy it serves may take (an asynchronous copy reads the source until
+     * it ends), plus a margin.
+     */
     private final class SourceSas {
         private UserDelegationKey delegationKey;
+        private OffsetDateTime keyExpiry;
 
-        String urlFor(BlobClient blob) {
-            OffsetDateTime expiry = OffsetDateTime.now().plusHours(2);
+        String urlFor(BlobClient blob, long bytes) {
+            Duration life = (bytes < 0 || bytes <= config.restore().syncCopyMaxBytes() ? Duration.ofMinutes(10)
+                    : config.restore().copyTimeout()).plusMinutes(15);
+            OffsetDateTime expiry = OffsetDateTime.now().plus(life);
             var values = new BlobServiceSasSignatureValues(expiry, new BlobSasPermission().setReadPermission(true));
             if (clients.sharedKey().isPresent()) {
                 return blob.getBlobUrl() + "?" + blob.generateSas(values);
             }
-            if (delegationKey == null) {
-                delegationKey = clients.service().getUserDelegationKey(OffsetDateTime.now().minusMinutes(5), expiry);
+            if (delegationKey == null || keyExpiry.isBefore(expiry)) {
+                keyExpiry = expiry.plusHours(1);
+                delegationKey = clients.service().getUserDelegationKey(OffsetDateTime.now().minusMinutes(5), keyExpiry);
             }
             return blob.getBlobUrl() + "?" + blob.generateUserDelegationSas(values, delegationKey);
         }
+    }
+
+    /**
+     * Removes the copy's record from a restored blob: its {@code x-ms-copy-source} holds the source URL with
+     * pgvault's read SAS. Setting the blob's properties (to the values it has) makes the service drop it.
+     */
+    private static void forgetCopySource(BlobClient dest) {
+        BlobProperties p = dest.getProperties();
+        if (p.getCopySource() == null) {
+            return;
+        }
+        dest.setHttpHeaders(new BlobHttpHeaders().setContentType(p.getContentType())
+                .setContentEncoding(p.getContentEncoding()).setContentLanguage(p.getContentLanguage())
+                .setContentDisposition(p.getContentDisposition()).setCacheControl(p.getCacheControl())
+                .setContentMd5(p.getContentMd5()));
     }
 
     private static MessageDigest newSha256() {
