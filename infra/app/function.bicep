@@ -181,6 +181,12 @@ param vaultImmutabilityDays int = 0
 @description('pgvault.vault.immutability-mode: Unlocked or Locked.')
 @allowed(['Unlocked', 'Locked'])
 param vaultImmutabilityMode string = 'Unlocked'
+@description('pgvault.restore.verify: how restored files are checked: sha256 (read back and hash each file) or size (size and Content-MD5 property, reads nothing).')
+@allowed([
+  'sha256'
+  'size'
+])
+param restoreVerify string = 'sha256'
 
 var isElastic = startsWith(planSku, 'EP')
 
@@ -237,6 +243,7 @@ var appSettings = union({
   PGVAULT_RETENTION_MONTHLY_MONTHS: string(retentionMonthlyMonths)
   PGVAULT_RETENTION_YEARLY_YEARS: string(retentionYearlyYears)
   PGVAULT_RETENTION_PRUNE_AFTER_BACKUP: 'true'
+  PGVAULT_RESTORE_VERIFY: restoreVerify
   // The support matrix's own limits (1 TiB server, 500 MiB bytea), same as the Java defaults.
   PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES: '1099511627776'
   PGVAULT_MATRIX_MAX_BYTEA_BYTES: '524288000'

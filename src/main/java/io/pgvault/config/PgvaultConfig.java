@@ -202,6 +202,15 @@ public interface PgvaultConfig {
         /** Longest one asynchronous server-side copy may take. */
         @WithDefault("PT6H")
         Duration copyTimeout();
+
+        /**
+         * How every restored file is checked before a restore is Succeeded: {@code sha256} (the default) reads
+         * each file back from the target and compares size and SHA-256 with the manifest — the backup's bytes
+         * then pass through pgvault once, for the check only; {@code size} compares the size and the Content-MD5
+         * property the service keeps, reading nothing.
+         */
+        @WithDefault("sha256")
+        String verify();
     }
 
     /** Support-matrix limits. */
