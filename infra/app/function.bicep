@@ -195,6 +195,8 @@ var isElastic = startsWith(planSku, 'EP')
 // Settings the mapping reads that are deliberately NOT set here (the test requires this list):
 // pgvault-omitted: PGVAULT_VAULT_CONNECTION_STRING (account keys are disabled; the app uses PGVAULT_VAULT_ENDPOINT with its managed identity)
 // pgvault-omitted: PGVAULT_PG_BIN_DIR (the image holds exactly one PostgreSQL client major; the app finds it)
+// pgvault-omitted: PGVAULT_VAULT_RETRY_MAX_TRIES (the Azure SDK's retry policy with its default attempts suits Azure Storage; the fault tests lower it)
+// pgvault-omitted: PGVAULT_VAULT_RETRY_DELAY (the default first delay of that policy suits Azure Storage; the fault tests lower it)
 // pgvault-omitted: PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES (Azure's own 256 MiB cap of Copy Blob From URL; the app default is that cap)
 // pgvault-omitted: PGVAULT_VERIFY_SCRATCH_DATABASE (test restores into the production server are opt-in; set it by hand to turn them on)
 var appSettings = union({

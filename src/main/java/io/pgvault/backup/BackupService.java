@@ -44,6 +44,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Takes a backup of the configured server, in the order pgBackRest's backup command reads:
@@ -121,14 +122,44 @@ public class BackupService {
             job = afterCommit.run(manifest, job);                                       // immutability, retention
             return new BackupResult(manifest, verdict, job);
         } catch (MatrixRefusedException e) {
-            jobs.fail(job, JobRecord.REFUSED, e, e.violations());
+            recordFailure(job, JobRecord.REFUSED, e, e.violations());
             throw e;
         } catch (ConflictException e) {
-            jobs.fail(job, JobRecord.REFUSED, e, List.of(e.render()));
+            recordFailure(job, JobRecord.REFUSED, e, List.of(e.render()));
             throw e;
         } catch (PgvaultException e) {
-            jobs.fail(job, JobRecord.FAILED, e, null);
+            recordFailure(job, JobRecord.FAILED, e, null);
             throw e;
+        } catch (RuntimeException e) {
+            // An SDK or JDK failure nothing mapped: it still ends the job, with an error a user can act on.
+            PgvaultException failure = unexpected(backupId, e);
+            recordFailure(job, JobRecord.FAILED, failure, null);
+            throw failure;
+        }
+    }
+
+    private static PgvaultException unexpected(String backupId, RuntimeException e) {
+        String evidence = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (e.getClass().getName().startsWith("com.azure.")) {
+            return new VaultUnavailableException("Backup " + backupId + " failed: the vault did not take a request.",
+                    evidence, "Check the vault's availability and run the backup again; nothing was committed.", e);
+        }
+        return new DumpFailedException("Backup " + backupId + " failed unexpectedly.", evidence,
+                "Run the backup again; nothing was committed. If it fails again, report it with the function's log.", e);
+    }
+
+    /**
+     * Records how the run ended. When the vault itself is what failed, the record cannot be written: the user
+     * still gets the real error (not the record's), and the claim's lapsing lease makes the next run report this
+     * one as Interrupted.
+     */
+    private void recordFailure(JobRecord job, String state, PgvaultException e, List<String> violations) {
+        try {
+            jobs.fail(job, state, e, violations);
+        } catch (RuntimeException recordFailed) {
+            LOG.warnf("Could not record the failure of %s in the vault: %s", job.id(),
+                    io.pgvault.errors.Redactor.redact(String.valueOf(recordFailed.getMessage())));
+            e.addSuppressed(recordFailed);
         }
     }
 
@@ -211,7 +242,7 @@ public class BackupService {
         List<DatabaseFacts> databases = verdict.selection().included();
         int parallelism = config.backup().parallelism() > 0 ? config.backup().parallelism()
                 : Runtime.getRuntime().availableProcessors();
-        Set<Process> running = ConcurrentHashMap.newKeySet();
+        RunningDumps running = new RunningDumps();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, databases.size() + 1)));
         try {
             List<Future<Manifest.File>> futures = new ArrayList<>();
@@ -227,12 +258,11 @@ public class BackupService {
                 try {
                     files.add(f.get());
                 } catch (ExecutionException e) {
-                    running.forEach(Process::destroyForcibly); // one failure ends the backup: stop the others
-                    futures.forEach(other -> other.cancel(true));
+                    running.stopAll(pool, futures); // one failure ends the backup: stop the others
                     throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    running.forEach(Process::destroyForcibly);
+                    running.stopAll(pool, futures);
                     throw new IllegalStateException("backup interrupted", e);
                 }
             }
@@ -242,7 +272,7 @@ public class BackupService {
         }
     }
 
-    private Manifest.File dumpRoles(String prefix, BackupProgress progress, Set<Process> running) {
+    private Manifest.File dumpRoles(String prefix, BackupProgress progress, RunningDumps running) {
         String path = prefix + "roles.sql";
         ProcessBuilder pb = tools.command(config.pg().database(), "pg_dumpall",
                 List.of("--globals-only", "--no-role-passwords", "--no-password"));
@@ -253,7 +283,7 @@ public class BackupService {
     }
 
     private Manifest.File dumpDatabase(DatabaseFacts db, String prefix, String path, DumpCompression compression, int workers,
-            BackupProgress progress, Set<Process> running) {
+            BackupProgress progress, RunningDumps running) {
         List<String> args = new ArrayList<>(List.of("--format=custom", "--no-password",
                 "--lock-wait-timeout=" + config.backup().lockWaitTimeout().toMillis()));
         args.addAll(compression.pgDumpArgs());
@@ -266,14 +296,14 @@ public class BackupService {
 
     /** Streams one tool's output into one new blob; the blob exists only if the tool succeeded. */
     private BlockBlobSink.StoredFile stream(ProcessBuilder pb, String what, String path, String contentType,
-            DumpCompression compression, int workers, BackupProgress progress, String item, Set<Process> running) {
+            DumpCompression compression, int workers, BackupProgress progress, String item, RunningDumps running) {
         BlockBlobSink sink = vault.newBlob(path, contentType);
         OutputStream out = null;
         boolean committed = false;
         try {
             out = compression.wrap(sink, workers);
             progress.started(item);
-            DumpProcess.run(pb, what, out, config.backup().timeout(), n -> progress.update(item, n), p -> running.add(p));
+            DumpProcess.run(pb, what, out, config.backup().timeout(), n -> progress.update(item, n), running::started);
             out.close(); // finishes the compressed frame; the sink stays open
             BlockBlobSink.StoredFile stored = sink.commit();
             committed = true;
@@ -322,6 +352,36 @@ public class BackupService {
                 new DumpFailedException("Backup " + abandoned.backupId() + " was interrupted before its manifest.",
                         "its week claim lost its lease with no manifest written (process killed or timed out)",
                         "Nothing to do: it never became a backup; the next run took its slot."), null));
+    }
+
+    /**
+     * The tool processes of one backup. One failure stops them all, and {@link #stopAll} waits for every dump task
+     * to end: a dump that was about to commit must not add a file after the failed backup's files were removed.
+     */
+    private static final class RunningDumps {
+        private final Set<Process> processes = ConcurrentHashMap.newKeySet();
+        private volatile boolean stopping;
+
+        void started(Process p) {
+            processes.add(p);
+            if (stopping) {
+                p.destroyForcibly(); // started while the backup was being stopped
+            }
+        }
+
+        void stopAll(ExecutorService pool, List<? extends Future<?>> tasks) {
+            stopping = true;
+            processes.forEach(Process::destroyForcibly);
+            tasks.forEach(t -> t.cancel(true));
+            pool.shutdownNow();
+            try {
+                if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
+                    LOG.warn("Some dumps of the failed backup did not stop within 2 minutes");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static String relative(String prefix, String path) {

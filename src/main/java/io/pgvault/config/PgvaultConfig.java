@@ -143,6 +143,17 @@ public interface PgvaultConfig {
          */
         @WithDefault("Unlocked")
         String immutabilityMode();
+
+        /**
+         * Attempts of each vault request, the first included, under the Azure SDK's exponential retry policy
+         * before a storage outage fails the run; with the default delay, six attempts ride out about 30 seconds.
+         */
+        @WithDefault("6")
+        int retryMaxTries();
+
+        /** First delay of that retry policy; each further delay doubles, up to 20 seconds. */
+        @WithDefault("PT0.5S")
+        Duration retryDelay();
     }
 
     /** Backup settings. */
