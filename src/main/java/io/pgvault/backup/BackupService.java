@@ -371,9 +371,12 @@ public class BackupService {
 
         void stopAll(ExecutorService pool, List<? extends Future<?>> tasks) {
             stopping = true;
-            processes.forEach(Process::destroyForcibly);
-            tasks.forEach(t -> t.cancel(true));
-            pool.shutdownNow();
+            processes.forEach(Process::destroyForcibly); // a killed dump ends its task before any commit
+            // No interrupts: an interrupted SDK call returns at once while its request still completes on the
+            // wire, so a commit in flight would land after the partial files were removed. Queued dumps are
+            // cancelled; running ones end on their own (their tool was killed) or finish a commit already sent.
+            tasks.forEach(t -> t.cancel(false));
+            pool.shutdown();
             try {
                 if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
                     LOG.warn("Some dumps of the failed backup did not stop within 2 minutes");
