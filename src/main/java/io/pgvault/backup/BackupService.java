@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -83,12 +84,15 @@ public class BackupService {
 
     /** Runs one backup now (what the weekly timer does). */
     public BackupResult backup(BackupType type) {
-        Instant start = clock.instant();
         String server = BackupLayout.checkServer(config.serverName());
-        String backupId = BackupLayout.newBackupId(start);
-        JobRecord job = jobs.start("backup-" + backupId, JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId, null);
+        Started started = startJob(server);
+        JobRecord job = started.job();
+        String backupId = job.backupId();
+        Instant start = started.at();
         try {
+            long t0 = System.nanoTime();
             Preflight preflight = preflight(type, start);                               // inspect + judge
+            long preflightMillis = (System.nanoTime() - t0) / 1_000_000;
             Verdict verdict = preflight.verdict();
             if (!verdict.allowed()) {
                 throw new MatrixRefusedException("Backup " + backupId + " of server " + server, verdict);
@@ -99,7 +103,7 @@ public class BackupService {
             try {
                 job = job.withState(JobRecord.RUNNING, clock.instant());
                 jobs.save(job);
-                progress = new BackupProgress(jobs, job, clock);
+                progress = new BackupProgress(jobs, job, clock, verdict.selection().included().size() + 1);
                 List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
                 manifest = manifest(preflight, backupId, start, files);
                 vault.createJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
@@ -111,9 +115,9 @@ public class BackupService {
             // Committed: from here on nothing may remove the backup or turn the run into a failure.
             claim.commit();
             job = finishCommitted(progress, job);
-            LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %ds", backupId, server,
-                    manifest.databaseFiles().size(), manifest.totalBytes(),
-                    java.time.Duration.between(start, manifest.finishedAt()).toSeconds());
+            LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %.3f s (preflight %d ms)", backupId,
+                    server, manifest.databaseFiles().size(), manifest.totalBytes(),
+                    (System.nanoTime() - t0) / 1e9, preflightMillis);
             job = afterCommit.run(manifest, job);                                       // immutability, retention
             return new BackupResult(manifest, verdict, job);
         } catch (MatrixRefusedException e) {
@@ -138,6 +142,34 @@ public class BackupService {
         }
     }
 
+    /**
+     * Creates the job record of a new backup under a backup id (one per second) that no other run holds: two runs
+     * started in the same second (the timer and bin/pgvault, two instances) would otherwise share one id and one
+     * job record. Bounded: at most five seconds.
+     */
+    private Started startJob(String server) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Instant now = clock.instant();
+            String backupId = BackupLayout.newBackupId(now);
+            var job = jobs.startNew("backup-" + backupId, JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId);
+            if (job.isPresent()) {
+                return new Started(job.get(), now);
+            }
+            try {
+                Thread.sleep(1001 - now.getNano() / 1_000_000); // into the next second: the next id
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new ConflictException("Could not start a backup of server " + server + ".",
+                "every backup id of the last five seconds was taken by other runs",
+                "Other backups are starting at the same time; look at bin/pgvault jobs and run it again later.");
+    }
+
+    private record Started(JobRecord job, Instant at) {
+    }
+
     /** What inspection found and what the matrix made of it. */
     public record Preflight(ServerFacts server, String pgDumpVersion, Verdict verdict) {
     }
@@ -145,15 +177,28 @@ public class BackupService {
     /** Inspects the server and vault and judges them: everything the backup would refuse, at once. */
     public Preflight preflight(BackupType type, Instant now) {
         String server = BackupLayout.checkServer(config.serverName());
+        // The three inspections touch different systems (PostgreSQL, the local tools, the vault): run them at
+        // once, so the preflight costs the slowest of them, not their sum.
+        CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(tools::pgDumpVersion);
+        CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(
+                () -> weeks.slot(server, WeekClaims.isoWeek(now), now));
         ServerFacts facts = inspector.inspect();
-        String pgDumpVersion = tools.pgDumpVersion();
-        WeekSlot slot = weeks.slot(server, WeekClaims.isoWeek(now), now);
+        String pgDumpVersion = join(pgDump);
+        WeekSlot slot = join(weekSlot);
         PgvaultConfig.Vault v = config.vault();
         VaultFacts vaultFacts = new VaultFacts(v.accessTier(),
                 new Placement(v.tenantId().orElse(null), v.subscriptionId().orElse(null), v.region().orElse(null)));
         Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
                 new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot));
         return new Preflight(facts, pgDumpVersion, verdict);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     private SupportMatrix matrix() {

@@ -21,7 +21,9 @@ public class HttpErrors {
     private static final Logger LOG = Logger.getLogger(HttpErrors.class);
 
     void routes(@Observes Router router) {
-        router.route("/api/*").order(Integer.MIN_VALUE).failureHandler(this::fail);
+        // Every route: with quarkus.http.root-path=/api this router is mounted under /api, so its paths are
+        // relative to it and a "/api/*" route never matched (every failure became Quarkus' 500 with a stack).
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::fail);
     }
 
     /** Makes the current request answer 202 Accepted instead of Funqy's 200. */

@@ -117,10 +117,14 @@ class InterruptedBackupTest {
         TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + LOCKED_DB + " WITH (FORCE)");
     }
 
-    Process startBackupProcess(Path log) throws Exception {
+    /** The backup process to kill: the app's BackupService in a JVM of its own (see {@link BackupProcess}). */
+    ProcessBuilder backupCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                BackupProcess.class.getName());
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BackupProcess.class.getName());
+    }
+
+    Process startBackupProcess(Path log) throws Exception {
+        ProcessBuilder pb = backupCommand();
         pb.environment().put("PGVAULT_SERVER_NAME", SERVER);
         pb.environment().put("PGVAULT_VAULT_CLAIM_LEASE_SECONDS", "15");
         pb.environment().put("PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT", "PT5M");

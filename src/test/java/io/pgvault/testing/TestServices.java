@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -52,34 +51,14 @@ public final class TestServices {
         return Path.of(env("PGVAULT_PG_BIN"));
     }
 
-    /**
-     * Makes sure this class loader's PostgreSQL driver is registered with DriverManager. When a test profile
-     * restarts Quarkus, the closing class loader deregisters the drivers it loaded (Quarkus' DriverRemover),
-     * and the driver class of the next one may already be initialized, so it never registers itself again:
-     * "No suitable driver". Called before the tests' and the app's JDBC use.
-     */
-    public static synchronized void ensureDriver() {
-        var drivers = DriverManager.getDrivers(); // only those this class loader can see
-        while (drivers.hasMoreElements()) {
-            if (drivers.nextElement() instanceof org.postgresql.Driver) {
-                return;
-            }
-        }
-        try {
-            DriverManager.registerDriver(new org.postgresql.Driver());
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** An admin JDBC connection to a database of the server on {@code port}. */
     public static Connection connect(int port, String database) throws SQLException {
-        ensureDriver();
         Properties p = new Properties();
         p.setProperty("user", "postgres");
         p.setProperty("password", password());
         p.setProperty("PGDBNAME", database);
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/", p);
+        // the driver itself: DriverManager finds no driver for a test class loaded after a Quarkus restart
+        return new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + port + "/", p);
     }
 
     /** Runs SQL statements (one per string) in a database of the main test server. */
@@ -164,7 +143,6 @@ public final class TestServices {
 
     /** Empties the vault container, so each test starts with no backup, claim or job. */
     public static void resetVault() {
-        ensureDriver(); // every backup test starts here; the app's inspector then finds the driver too
         BlobContainerClient c = vaultContainer();
         c.createIfNotExists();
         for (BlobItem item : c.listBlobs()) {
