@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link InterruptedBackupTest} with the process an operator runs: {@code bin/pgvault backup} (the packaged
+ * {@link KilledBackupFlow} with the process an operator runs: {@code bin/pgvault backup} (the packaged
  * runner jar; the script execs java, so its pid is the JVM's) is killed with {@code kill -9} mid-dump. It needs
  * the packaged jar, which {@code mvn test} has not built yet, so it is tagged {@code packaged} and {@code slow}
  * (excluded by default). Run it after packaging:
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @Tag("slow")
 @Tag("packaged")
-class InterruptedPackagedBackupTest extends InterruptedBackupTest {
+class InterruptedPackagedBackupTest extends KilledBackupFlow {
 
     static final Path ROOT = Path.of("").toAbsolutePath();
 
