@@ -173,6 +173,10 @@ class VerifyTest {
         assertTrue(missing.render().contains("HINT: "), missing.render());
         assertThrows(InvalidRequestException.class, () -> verifies.start(new VerifyRequest("test-pg", "../x", false)));
         assertThrows(InvalidRequestException.class, () -> verifies.start(new VerifyRequest("../etc", "latest", false)));
+        given().contentType(ContentType.JSON).body(Map.of("server", "test-pg", "backupId", "20200101T000000Z"))
+                .when().post("/verify").then().statusCode(404).body("error", org.hamcrest.Matchers.equalTo("not-found"));
+        given().contentType(ContentType.JSON).body(Map.of("server", "test-pg", "backupId", "../x"))
+                .when().post("/verify").then().statusCode(400);
         assertTrue(TestServices.vaultBlobs().stream().noneMatch(b -> b.contains("/.jobs/verify-")), "no verify job was started");
     }
 
