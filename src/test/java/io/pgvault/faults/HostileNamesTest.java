@@ -123,8 +123,8 @@ class HostileNamesTest extends FaultTestBase {
             assertEquals(ROLES.get(i % ROLES.size()), ownerOnTarget(db), "owner of " + BackupLayoutPrintable.of(db));
             // over JDBC, where a database name is never parsed: the restored database holds its own row
             String schema = SCHEMAS.get(i % SCHEMAS.size());
-            try (Connection conn = TestServices.connect(TestServices.targetPgPort(), db);
-                    ResultSet rs = conn.createStatement().executeQuery("SELECT name FROM " + ident(schema) + "."
+            try (Connection restored = TestServices.connect(TestServices.targetPgPort(), db);
+                    ResultSet rs = restored.createStatement().executeQuery("SELECT name FROM " + ident(schema) + "."
                             + ident("t " + db))) {
                 assertTrue(rs.next());
                 assertEquals(db, rs.getString(1));
