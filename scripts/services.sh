@@ -148,6 +148,11 @@ standby() {
   # shellcheck disable=SC1091
   source "$RUN_DIR/env.sh"
   local bin; bin=$(pg_bin)
+  # Idempotent: a standby that already runs is kept (tests start one when the run dir has none).
+  if [ -f "$RUN_DIR/standby/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$RUN_DIR/standby" status >/dev/null 2>&1; then
+    log "standby already running on 127.0.0.1:${PGVAULT_STANDBY_PORT:-?}"
+    return 0
+  fi
   local port; port=$(free_port)
   rm -rf "$RUN_DIR/standby"; mkdir -p "$RUN_DIR/standby"
   [ "$(id -u)" = "0" ] && chown postgres:postgres "$RUN_DIR/standby"
@@ -158,6 +163,7 @@ standby() {
 port = $port
 EOF
   as_postgres "$bin/pg_ctl" -D "$RUN_DIR/standby" -l "$RUN_DIR/pglog/standby.log" -w -t 60 start >/dev/null
+  sed -i '/^export PGVAULT_STANDBY_PORT=/d' "$RUN_DIR/env.sh"
   echo "export PGVAULT_STANDBY_PORT=$port" >>"$RUN_DIR/env.sh"
   log "standby on 127.0.0.1:$port"
 }

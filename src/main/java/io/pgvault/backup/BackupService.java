@@ -20,6 +20,7 @@ import io.pgvault.matrix.VaultFacts;
 import io.pgvault.matrix.Verdict;
 import io.pgvault.matrix.WeekSlot;
 import io.pgvault.postgres.DumpProcess;
+import io.pgvault.retention.AfterCommit;
 import io.pgvault.postgres.PgTools;
 import io.pgvault.postgres.ServerInspector;
 import io.pgvault.vault.BackupLayout;
@@ -64,9 +65,11 @@ public class BackupService {
     private final WeekClaims weeks;
     private final JobStore jobs;
     private final Clock clock;
+    private final AfterCommit afterCommit;
 
     public BackupService(PgvaultConfig config, ServerInspector inspector, PgTools tools, VaultStore vault,
-            WeekClaims weeks, JobStore jobs, Clock clock) {
+            WeekClaims weeks, JobStore jobs, Clock clock, AfterCommit afterCommit) {
+        this.afterCommit = afterCommit;
         this.config = config;
         this.inspector = inspector;
         this.tools = tools;
@@ -96,25 +99,28 @@ public class BackupService {
                 throw new MatrixRefusedException("Backup " + backupId + " of server " + server, verdict);
             }
             WeekClaims.Claim claim = weeks.claim(server, backupId, start, this::recordInterrupted);   // claim week
+            BackupProgress progress;
+            Manifest manifest;
             try {
                 job = job.withState(JobRecord.RUNNING, clock.instant());
                 jobs.save(job);
-                BackupProgress progress = new BackupProgress(jobs, job, clock,
-                        verdict.selection().included().size() + 1);
+                progress = new BackupProgress(jobs, job, clock, verdict.selection().included().size() + 1);
                 List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
-                Manifest manifest = manifest(preflight, backupId, start, files);
+                manifest = manifest(preflight, backupId, start, files);
                 vault.createJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
-                claim.commit();
-                job = progress.finish(JobRecord.SUCCEEDED);
-                LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %.3f s (preflight %d ms)", backupId,
-                        server, manifest.databaseFiles().size(), manifest.totalBytes(),
-                        (System.nanoTime() - t0) / 1e9, preflightMillis);
-                return new BackupResult(manifest, verdict, job);
             } catch (RuntimeException e) {
                 removePartialFiles(server, backupId);
                 claim.release();
                 throw e;
             }
+            // Committed: from here on nothing may remove the backup or turn the run into a failure.
+            claim.commit();
+            job = finishCommitted(progress, job);
+            LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %.3f s (preflight %d ms)", backupId,
+                    server, manifest.databaseFiles().size(), manifest.totalBytes(), (System.nanoTime() - t0) / 1e9,
+                    preflightMillis);
+            job = afterCommit.run(manifest, job);                                       // immutability, retention
+            return new BackupResult(manifest, verdict, job);
         } catch (MatrixRefusedException e) {
             recordFailure(job, JobRecord.REFUSED, e, e.violations());
             throw e;
@@ -183,6 +189,16 @@ public class BackupService {
     }
 
     private record Started(JobRecord job, Instant at) {
+    }
+
+    /** Records a committed backup's job as Succeeded; a job record that cannot be saved is only logged. */
+    private JobRecord finishCommitted(BackupProgress progress, JobRecord job) {
+        try {
+            return progress.finish(JobRecord.SUCCEEDED);
+        } catch (RuntimeException e) {
+            LOG.warnf("Backup %s is committed, but its job record could not be saved: %s", job.backupId(), e.getMessage());
+            return job.withState(JobRecord.SUCCEEDED, clock.instant());
+        }
     }
 
     /** What inspection found and what the matrix made of it. */
@@ -355,9 +371,12 @@ public class BackupService {
 
         void stopAll(ExecutorService pool, List<? extends Future<?>> tasks) {
             stopping = true;
-            processes.forEach(Process::destroyForcibly);
-            tasks.forEach(t -> t.cancel(true));
-            pool.shutdownNow();
+            processes.forEach(Process::destroyForcibly); // a killed dump ends its task before any commit
+            // No interrupts: an interrupted SDK call returns at once while its request still completes on the
+            // wire, so a commit in flight would land after the partial files were removed. Queued dumps are
+            // cancelled; running ones end on their own (their tool was killed) or finish a commit already sent.
+            tasks.forEach(t -> t.cancel(false));
+            pool.shutdown();
             try {
                 if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
                     LOG.warn("Some dumps of the failed backup did not stop within 2 minutes");

@@ -31,7 +31,7 @@ public class JobStore {
     public JobRecord start(String id, String kind, String server, String state, String backupId, String target) {
         Instant now = Instant.now();
         JobRecord job = new JobRecord(id, kind, server, state, now, now, null, backupId,
-                target == null ? null : Redactor.redact(target), 0, 0, 0, List.of(), List.of(), null);
+                target == null ? null : Redactor.redact(target), 0, 0, 0, List.of(), List.of(), null, List.of());
         save(job);
         return job;
     }
@@ -43,7 +43,7 @@ public class JobStore {
     public Optional<JobRecord> startNew(String id, String kind, String server, String state, String backupId) {
         Instant now = Instant.now();
         JobRecord job = new JobRecord(id, kind, server, state, now, now, null, backupId, null, 0, 0, 0, List.of(),
-                List.of(), null);
+                List.of(), null, List.of());
         try {
             vault.createJson(BackupLayout.jobPath(server, id), job);
             return Optional.of(job);

@@ -27,6 +27,6 @@ public class RestoreFunctions {
     /** GET /api/restoreStatus?server=…&id=… — state, files done/total, bytes, error with HINT. */
     @Funq("restoreStatus")
     public JobRecord restoreStatus(Query query) {
-        return restores.status(query.getServer(), query.getId());
+        return query == null ? restores.status(null, null) : restores.status(query.getServer(), query.getId());
     }
 }

@@ -100,14 +100,45 @@ public final class RestoreKit {
             if [ "$SKIP_ROLES" = 0 ] && [ -f roles.sql ]; then
               me=$("${PSQL[@]}" -At -c 'SELECT current_user')
               # Managed servers (Azure Flexible Server) refuse these roles and attributes: strip them, as Azure's
-              # own restore guide tells users to do by hand. The connecting role is never altered.
+              # own restore guide tells users to do by hand. The connecting role is never altered. Role names are
+              # parsed as identifiers (quoted ones too), so a name is never mistaken for an attribute.
               filtered=$(mktemp)
-              grep -v -E '^(CREATE|ALTER) ROLE "?(azure_superuser|azure_pg_admin|azuresu|replication|pg_[a-z_]+)"?[ ;]' roles.sql \\
-                | grep -v -E '^GRANT .*"?(azure_superuser|azure_pg_admin|azuresu)"?' \\
-                | grep -v -E "^(CREATE|ALTER) ROLE \\"?${me}\\"?[ ;]" > "$filtered" || true
-              if [ "$KEEP_SUPERUSER" = 0 ]; then
-                sed -i -E 's/ (SUPERUSER|REPLICATION|BYPASSRLS)( |;)/ NO\\1\\2/g' "$filtered"
-              fi
+              ME="$me" KEEP="$KEEP_SUPERUSER" awk '
+                BEGIN { n = split("azure_superuser azure_pg_admin azuresu replication", a, " "); for (i = 1; i <= n; i++) refused[a[i]] = 1 }
+                function parse(s,    i, c) {
+                  if (substr(s, 1, 1) == "\\"") {
+                    i = 2
+                    while (i <= length(s)) {
+                      c = substr(s, i, 1)
+                      if (c == "\\"") { if (substr(s, i + 1, 1) == "\\"") { i += 2; continue }; break }
+                      i++
+                    }
+                    RAW = substr(s, 1, i); REST = substr(s, i + 1)
+                    NAME = substr(RAW, 2, length(RAW) - 2); gsub(/""/, "\\"", NAME)
+                  } else {
+                    i = match(s, /[ ;]/); if (i == 0) i = length(s) + 1
+                    RAW = substr(s, 1, i - 1); REST = substr(s, i); NAME = RAW
+                  }
+                }
+                function dropped(name) { return (name in refused) || name ~ /^pg_/ || name == ENVIRON["ME"] }
+                /^(CREATE|ALTER) ROLE / {
+                  head = ($0 ~ /^CREATE/) ? "CREATE ROLE " : "ALTER ROLE "
+                  parse(substr($0, length(head) + 1))
+                  if (dropped(NAME)) next
+                  if (head == "ALTER ROLE " && REST ~ /^ WITH / && ENVIRON["KEEP"] != "1") {
+                    n = split(substr(REST, 7), w, " "); out = ""
+                    for (k = 1; k <= n; k++) {
+                      t = w[k]; semi = ""
+                      if (t ~ /;$/) { semi = ";"; t = substr(t, 1, length(t) - 1) }
+                      if (t == "SUPERUSER" || t == "REPLICATION" || t == "BYPASSRLS") t = "NO" t
+                      out = out (k > 1 ? " " : "") t semi
+                    }
+                    print head RAW " WITH " out; next
+                  }
+                }
+                /^GRANT / && /(^|[ ,])(azure_superuser|azure_pg_admin|azuresu|replication)([ ,;]|$)/ { next }
+                { print }
+              ' roles.sql > "$filtered"
               echo "restore.sh: creating roles"
               # Roles that already exist are reported by psql and skipped; the restore goes on.
               psql -X -q -d postgres -f "$filtered" 2>&1 | grep -v 'already exists' || true

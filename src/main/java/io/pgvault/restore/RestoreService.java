@@ -4,6 +4,8 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobCopyInfo;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.CopyStatusType;
@@ -90,9 +92,15 @@ public class RestoreService {
         this.targets = targets;
     }
 
-    /** Marker of a running restore, so an identical request joins it instead of starting a second copy. */
-    public record ActiveRestore(String restoreId) {
+    /**
+     * Marker of a started restore, so an identical request joins it instead of starting a second copy;
+     * {@code createdAt} tells a marker whose creator died from one whose job record is being written.
+     */
+    public record ActiveRestore(String restoreId, Instant createdAt) {
     }
+
+    /** How long an identical request waits for the job record of a restore whose marker it found. */
+    static final Duration JOIN_WAIT = Duration.ofSeconds(5);
 
     /** Validates the request and starts the copy in the background; returns at once. */
     public RestoreAccepted start(RestoreRequest request) {
@@ -102,35 +110,67 @@ public class RestoreService {
         }
         String server = BackupLayout.checkServer(request.server());
         String option = recoveryOption(request.recoveryOption());
+        // No connection to the target before the guard accepted the URL and the SAS.
         TargetGuard.Target target = targets.check(request.targetContainerUrl());
+        targets.guard().checkSas(target, OVERWRITE.equals(option), clock.instant());
         Manifest manifest = resolve(server, request.backupId());
         judge(request, manifest);
-        BlobContainerClient targetContainer = targets.client(target);
         String prefix = server + "/" + manifest.backupId() + "/";
 
         String key = HexFormat.of().formatHex(sha256((server + "|" + manifest.backupId() + "|" + target.containerUrl()
                 + "|" + option).getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 24);
         String markerPath = server + "/.restores/" + key + ".json";
-        Optional<RestoreAccepted> running = join(server, markerPath);
-        if (running.isPresent()) {
-            return running.get();
-        }
-        checkTarget(targetContainer, target, prefix, option);
         String restoreId = "restore-" + UUID.randomUUID();
-        try {
-            vault.createJson(markerPath, new ActiveRestore(restoreId));
-        } catch (ConflictException raced) {
-            return join(server, markerPath).orElseThrow(() -> raced);
+        // The marker is claimed before the target is touched, so concurrent identical requests cannot both
+        // check (and see each other's files at) the target: one claims, the others join it.
+        boolean claimed = false;
+        for (int attempt = 0; attempt < 5 && !claimed; attempt++) {
+            Optional<RestoreAccepted> running = join(server, markerPath);
+            if (running.isPresent()) {
+                return running.get();
+            }
+            try {
+                vault.createJson(markerPath, new ActiveRestore(restoreId, clock.instant()));
+                claimed = true;
+            } catch (ConflictException raced) {
+                // another request claimed it between our read and our create: join that one
+            }
         }
-        JobRecord job = jobs.start(restoreId, JobRecord.KIND_RESTORE, server, JobRecord.COPYING, manifest.backupId(),
+        if (!claimed) {
+            throw new ConflictException("An identical restore is starting at this moment.", "marker " + markerPath,
+                    "Wait a minute and send the request again; it will return that restore's id.");
+        }
+        JobRecord job = jobs.start(restoreId, JobRecord.KIND_RESTORE, server, JobRecord.VALIDATING, manifest.backupId(),
                 target.toString());
-        runner.submit(() -> copy(job, manifest, targetContainer, prefix, option, markerPath));
+        try {
+            checkTarget(targets.probeClient(target), target, prefix, option);
+        } catch (PgvaultException e) {
+            // Requests that joined this one see why it was refused.
+            jobs.fail(job, JobRecord.REFUSED, e, null);
+            deleteMarker(markerPath);
+            throw e;
+        } catch (RuntimeException e) {
+            jobs.fail(job, JobRecord.REFUSED, new RestoreTargetException("The target could not be checked.",
+                    e.getClass().getSimpleName(), "Retry; if it fails again, look at the function's log.", e), null);
+            deleteMarker(markerPath);
+            throw e;
+        }
+        job = job.withState(JobRecord.COPYING, clock.instant());
+        jobs.save(job);
+        JobRecord copying = job;
+        BlobContainerClient targetContainer = targets.client(target);
+        runner.submit(() -> copy(copying, manifest, targetContainer, prefix, option, markerPath));
         return accepted(job);
     }
 
     /** The status of a restore; a restore whose runner vanished is reported Interrupted, never Succeeded. */
     public JobRecord status(String server, String restoreId) {
-        JobRecord job = jobs.get(BackupLayout.checkServer(server), restoreId);
+        String s = server == null || server.isBlank() ? config.serverName() : server;
+        JobRecord job = jobs.get(BackupLayout.checkServer(s), restoreId);
+        if (!JobRecord.KIND_RESTORE.equals(job.kind())) {
+            throw new NotFoundException("Job " + restoreId + " is not a restore.", "kind: " + job.kind(),
+                    "Use the restoreId the restore request returned; GET /api/jobs lists every job.");
+        }
         if (!job.terminal() && job.updatedAt() != null && job.updatedAt().isBefore(clock.instant().minus(STALE))) {
             return job.failed(JobRecord.INTERRUPTED, new JobRecord.Failure("interrupted",
                     "The restore stopped making progress at " + job.updatedAt() + " (its function instance ended)."
@@ -152,22 +192,50 @@ public class RestoreService {
     }
 
     private Optional<RestoreAccepted> join(String server, String markerPath) {
-        var marker = vault.readJson(markerPath, ActiveRestore.class);
-        if (marker.isEmpty()) {
-            return Optional.empty();
+        Instant waitUntil = clock.instant().plus(JOIN_WAIT);
+        while (true) {
+            var marker = vault.readJson(markerPath, ActiveRestore.class);
+            if (marker.isEmpty()) {
+                return Optional.empty();
+            }
+            ActiveRestore active = marker.get().value();
+            Optional<JobRecord> job = jobs.find(server, active.restoreId()).map(j -> status(server, j.id()));
+            if (job.isPresent() && !job.get().terminal()) {
+                return Optional.of(accepted(job.get()));
+            }
+            boolean fresh = job.isEmpty() && active.createdAt() != null
+                    && active.createdAt().isAfter(clock.instant().minus(STALE));
+            if (!fresh) {
+                // the marker of a restore that ended, or whose creator died: remove it if nobody else did
+                try {
+                    vault.blob(markerPath).deleteWithResponse(null,
+                            new BlobRequestConditions().setIfMatch(marker.get().etag()), null, null);
+                } catch (BlobStorageException ignored) {
+                    // another request removed or replaced it
+                }
+                return Optional.empty();
+            }
+            // claimed a moment ago, its job record not written yet: wait for it (bounded)
+            if (!clock.instant().isBefore(waitUntil)) {
+                throw new ConflictException("An identical restore is starting at this moment.",
+                        "marker " + markerPath + " of " + active.restoreId() + " has no job record yet",
+                        "Wait a minute and send the request again; it will return that restore's id.");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
-        Optional<JobRecord> job = jobs.find(server, marker.get().value().restoreId()).map(j -> status(server, j.id()));
-        if (job.isPresent() && !job.get().terminal()) {
-            return Optional.of(accepted(job.get()));
-        }
-        // the marker of a restore that ended (or died): remove it if nobody else did
+    }
+
+    private void deleteMarker(String markerPath) {
         try {
-            vault.blob(markerPath).deleteWithResponse(null,
-                    new BlobRequestConditions().setIfMatch(marker.get().etag()), null, null);
-        } catch (BlobStorageException ignored) {
-            // another request removed or replaced it
+            vault.blob(markerPath).deleteIfExists();
+        } catch (RuntimeException ignored) {
+            // a stale marker is cleaned up by the next identical request
         }
-        return Optional.empty();
     }
 
     private RestoreAccepted accepted(JobRecord job) {
@@ -223,33 +291,50 @@ public class RestoreService {
         }
     }
 
+    /** Name prefix of the write probe (an uncommitted block blob; never a restored file). */
+    static final String PROBE = ".pgvault-write-check-";
+    /** Verification modes of {@code pgvault.restore.verify}. */
+    public static final String VERIFY_SHA256 = "sha256";
+    public static final String VERIFY_SIZE = "size";
+    /** How often a long copy or read-back refreshes its job record, so it is not taken for a dead one. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(30);
+
     /** Reachable, writable, and (FailIfExists) empty at the prefix — before anything is written. */
     private void checkTarget(BlobContainerClient container, TargetGuard.Target target, String prefix, String option) {
+        // No Get Container Properties (exists()): a container SAS does not authorize it. A missing container
+        // shows up as ContainerNotFound on the listing or the probe.
         try {
-            if (!container.exists()) {
-                throw new RestoreTargetException("The target container does not exist.", "target: " + target,
-                        "Create the container first (az storage container create), then restore again.");
+            if (FAIL_IF_EXISTS.equals(option)) {
+                List<String> found = new ArrayList<>();
+                int seen = 0;
+                for (var item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(50),
+                        null)) {
+                    if (++seen > 200 || found.size() >= 3) {
+                        break;
+                    }
+                    if (!item.getName().startsWith(prefix + PROBE)) {
+                        found.add(item.getName());
+                    }
+                }
+                if (!found.isEmpty()) {
+                    throw new ConflictException("The target already holds files at " + prefix + ".",
+                            "target: " + target + ", recoveryOption FailIfExists; found " + String.join(", ", found)
+                                    + (found.size() >= 3 ? ", …" : ""),
+                            "These may be the files of an earlier restore of this backup (one that failed part way "
+                                    + "leaves its copied files): restore into another container, remove them, or "
+                                    + "pass recoveryOption Overwrite.");
+                }
             }
-            if (FAIL_IF_EXISTS.equals(option)
-                    && container.listBlobs(new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(1), null)
-                            .iterator().hasNext()) {
-                throw new ConflictException("The target already holds files at " + prefix + ".",
-                        "target: " + target + ", recoveryOption FailIfExists",
-                        "Restore into another container, remove those files, or pass recoveryOption Overwrite.");
-            }
-            BlobClient probe = container.getBlobClient(prefix + ".pgvault-write-check-" + UUID.randomUUID());
-            probe.upload(BinaryData.fromString("pgvault checks that it may write here"), false);
-            probe.delete();
+            // The write probe stages one block under a new name and never commits it: the service checks the
+            // write permission as for any write, yet no blob appears (listings skip uncommitted blobs, and the
+            // service discards the block within a week), so a refused or later restore never trips over it and
+            // no delete permission is needed.
+            container.getBlobClient(prefix + PROBE + UUID.randomUUID()).getBlockBlobClient().stageBlock(
+                    java.util.Base64.getEncoder().encodeToString("pgvault-probe-000".getBytes(
+                            java.nio.charset.StandardCharsets.US_ASCII)),
+                    BinaryData.fromString("pgvault checks that it may write here"));
         } catch (BlobStorageException e) {
-            int s = e.getStatusCode();
-            String why = s == 403 ? (String.valueOf(e.getMessage()).contains("expire") || "AuthenticationFailed".equals(
-                    String.valueOf(e.getErrorCode())) ? "the SAS is expired, malformed or not for this account"
-                            : "the credential may not write here")
-                    : s == 404 ? "the container or account does not exist" : "status " + s;
-            throw new RestoreTargetException("pgvault cannot write to the target container.",
-                    "target: " + target + "; " + why + " (" + s + " " + e.getErrorCode() + ")",
-                    "Give a SAS with read, write, create and list permissions that is valid for the whole restore, "
-                            + "or grant the app's identity 'Storage Blob Data Contributor' on the target account.", e);
+            throw targetRefused(target, e);
         } catch (RuntimeException e) {
             if (e instanceof PgvaultException) {
                 throw e;
@@ -260,9 +345,64 @@ public class RestoreService {
         }
     }
 
+    private static RestoreTargetException targetRefused(TargetGuard.Target target, BlobStorageException e) {
+        int s = e.getStatusCode();
+        String code = String.valueOf(e.getErrorCode());
+        String evidence = "target: " + target + "; " + s + " " + code;
+        if (s == 404 && code.contains("ContainerNotFound")) {
+            return new RestoreTargetException("The target container does not exist.", evidence,
+                    "Create the container first (az storage container create, or bin/pgvault restore "
+                            + "--create-container), then restore again.", e);
+        }
+        String why;
+        if (s == 403 && code.contains("AuthenticationFailed")) {
+            why = "the SAS is expired, not yet valid, or not signed for this account";
+        } else if (s == 403 && code.contains("AuthorizationPermissionMismatch")) {
+            why = "the SAS (or its stored access policy, or the identity's role) does not grant the permissions "
+                    + "the restore needs";
+        } else if (s == 403 && code.contains("AuthorizationFailure")) {
+            // Azure's answer to network rules; Azurite's to any SAS it refuses (expired policy, bad signature).
+            why = "the SAS was not accepted (expired, or not signed for this account), or the account's network "
+                    + "rules refuse pgvault";
+        } else if (s == 403) {
+            why = "the credential may not write here";
+        } else if (s == 404) {
+            why = "the container or account does not exist";
+        } else {
+            why = "status " + s;
+        }
+        return new RestoreTargetException("pgvault cannot write to the target container: " + why + ".", evidence,
+                "Give a SAS with read, create, write and list permissions (sp=rcwl) that is valid for the whole "
+                        + "restore, or grant the app's identity 'Storage Blob Data Contributor' on the target account.", e);
+    }
+
+    /** The job record of a running copy, refreshed at least every {@link #HEARTBEAT}. */
+    private final class Run {
+        JobRecord job;
+        Instant saved;
+
+        Run(JobRecord job) {
+            this.job = job;
+            this.saved = clock.instant();
+        }
+
+        void save(JobRecord updated) {
+            job = updated;
+            jobs.save(job);
+            saved = clock.instant();
+        }
+
+        /** Saves the record again if it was not saved for a while (a long copy of one file). */
+        void beat() {
+            if (clock.instant().isAfter(saved.plus(HEARTBEAT))) {
+                save(job.withProgress(job.bytes(), job.filesDone(), job.filesTotal(), job.progress(), clock.instant()));
+            }
+        }
+    }
+
     private void copy(JobRecord start, Manifest manifest, BlobContainerClient target, String prefix, String option,
             String markerPath) {
-        JobRecord job = start;
+        Run run = new Run(start);
         try {
             BlobRequestConditions dest = FAIL_IF_EXISTS.equals(option)
                     ? new BlobRequestConditions().setIfNoneMatch("*") : new BlobRequestConditions();
@@ -273,31 +413,32 @@ public class RestoreService {
             for (Manifest.File f : files) {
                 long t0 = System.nanoTime();
                 BlobClient source = vault.blob(prefix + f.path());
-                copyOne(source, sas.urlFor(source), target.getBlobClient(prefix + f.path()), f.bytes(), dest);
+                copyOne(source, sas.urlFor(source, f.bytes()), target.getBlobClient(prefix + f.path()), f.bytes(), dest,
+                        run);
                 bytes += f.bytes();
                 double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
                 done.add(new JobRecord.Progress(f.path(), JobRecord.SUCCEEDED, f.bytes(),
                         Math.round(f.bytes() / 1e6 / secs * 10) / 10.0));
-                job = job.withProgress(bytes, done.size(), files.size(), done, clock.instant());
-                jobs.save(job);
+                run.save(run.job.withProgress(bytes, done.size(), files.size(), done, clock.instant()));
             }
             BlobClient manifestCopy = target.getBlobClient(prefix + BackupLayout.MANIFEST);
             BlobClient manifestSource = vault.blob(prefix + BackupLayout.MANIFEST);
-            copyOne(manifestSource, sas.urlFor(manifestSource), manifestCopy, -1, dest);
+            copyOne(manifestSource, sas.urlFor(manifestSource, -1), manifestCopy, -1, dest, run);
             for (Map.Entry<String, String> kit : RestoreKit.files(manifest).entrySet()) {
                 target.getBlobClient(prefix + kit.getKey()).uploadWithResponse(
                         new com.azure.storage.blob.options.BlobParallelUploadOptions(BinaryData.fromString(kit.getValue()))
                                 .setRequestConditions(dest), null, null);
             }
-            verify(manifest, target, prefix);
-            job = job.withState(JobRecord.SUCCEEDED, clock.instant());
-            jobs.save(job);
-            LOG.infof("Restore %s of backup %s finished: %d files, %d bytes", job.id(), manifest.backupId(),
-                    files.size(), bytes);
+            long t0 = System.nanoTime();
+            long readBack = verify(manifest, target, prefix, run);
+            run.save(run.job.withState(JobRecord.SUCCEEDED, clock.instant()));
+            LOG.infof("Restore %s of backup %s finished: %d files, %d bytes copied server-side; verified (%s) with "
+                    + "%d bytes read back in %.1fs", run.job.id(), manifest.backupId(), files.size(), bytes,
+                    verifyMode(), readBack, (System.nanoTime() - t0) / 1e9);
         } catch (PgvaultException e) {
-            jobs.fail(job, JobRecord.FAILED, e, null);
+            jobs.fail(run.job, JobRecord.FAILED, e, null);
         } catch (BlobStorageException e) {
-            jobs.fail(job, JobRecord.FAILED, new RestoreTargetException("A server-side copy failed.",
+            jobs.fail(run.job, JobRecord.FAILED, new RestoreTargetException("A server-side copy failed.",
                     "status " + e.getStatusCode() + " " + e.getErrorCode(),
                     e.getStatusCode() == 409 || e.getStatusCode() == 412
                             ? "A file already exists at the target: use recoveryOption Overwrite or another container."
@@ -305,77 +446,158 @@ public class RestoreService {
                                     + "copy; give one valid for longer and restore again with Overwrite."
                                     : "Check both storage accounts and restore again with recoveryOption Overwrite.", e), null);
         } catch (RuntimeException e) {
-            LOG.errorf("Restore %s failed: %s", job.id(), io.pgvault.errors.Redactor.redact(String.valueOf(e.getMessage())));
-            jobs.fail(job, JobRecord.FAILED, new RestoreTargetException("The restore failed unexpectedly.",
+            LOG.errorf("Restore %s failed: %s", run.job.id(), io.pgvault.errors.Redactor.redact(String.valueOf(e.getMessage())));
+            jobs.fail(run.job, JobRecord.FAILED, new RestoreTargetException("The restore failed unexpectedly.",
                     e.getClass().getSimpleName(), "Restore again with recoveryOption Overwrite; if it fails again, "
                             + "look at the function's log.", e), null);
         } finally {
-            try {
-                vault.blob(markerPath).deleteIfExists();
-            } catch (RuntimeException ignored) {
-                // a stale marker is cleaned up by the next identical request
-            }
+            deleteMarker(markerPath);
         }
     }
 
     /** One server-side copy: synchronous Copy Blob From URL up to its size cap, asynchronous Copy Blob above. */
-    private void copyOne(BlobClient source, String sourceUrl, BlobClient dest, long bytes, BlobRequestConditions cond) {
+    private void copyOne(BlobClient source, String sourceUrl, BlobClient dest, long bytes, BlobRequestConditions cond,
+            Run run) {
         if (bytes >= 0 && bytes <= config.restore().syncCopyMaxBytes()) {
             dest.copyFromUrlWithResponse(new BlobCopyFromUrlOptions(sourceUrl).setDestinationRequestConditions(cond),
                     Duration.ofMinutes(10), null);
+            forgetCopySource(dest);
             return;
         }
+        LOG.debugf("Copying %s (%d bytes) with asynchronous Copy Blob", source.getBlobName(), bytes);
         var poller = dest.beginCopy(new BlobBeginCopyOptions(sourceUrl).setDestinationRequestConditions(cond)
                 .setPollInterval(Duration.ofSeconds(1)));
-        var response = poller.waitForCompletion(config.restore().copyTimeout());
+        Instant deadline = clock.instant().plus(config.restore().copyTimeout());
+        var response = poller.poll();
+        // The service copies on its own; we only watch it, bounded by copy-timeout, and keep the job record fresh.
+        while (!response.getStatus().isComplete()) {
+            if (clock.instant().isAfter(deadline)) {
+                BlobCopyInfo info = response.getValue();
+                try {
+                    dest.abortCopyFromUrl(info.getCopyId());
+                } catch (BlobStorageException ignored) {
+                    // it may have ended meanwhile
+                }
+                throw new RestoreTargetException("The server-side copy of " + source.getBlobName() + " took too long.",
+                        "still " + info.getCopyStatus() + " after " + config.restore().copyTimeout(),
+                        "Raise PGVAULT_RESTORE_COPY_TIMEOUT and restore again with recoveryOption Overwrite.");
+            }
+            run.beat();
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            response = poller.poll();
+        }
         BlobCopyInfo info = response.getValue();
         if (info.getCopyStatus() != CopyStatusType.SUCCESS) {
             throw new RestoreTargetException("The server-side copy of " + source.getBlobName() + " did not succeed.",
                     "copy status " + info.getCopyStatus() + ": " + info.getError(),
                     "Check that the source backup still exists and restore again with recoveryOption Overwrite.");
         }
+        forgetCopySource(dest);
     }
 
-    /** Reads every restored file back and checks its size and SHA-256 against the manifest. */
-    private void verify(Manifest manifest, BlobContainerClient target, String prefix) {
-        for (Manifest.File f : manifest.files()) {
-            MessageDigest sha = newSha256();
-            long n = 0;
-            try (InputStream in = target.getBlobClient(prefix + f.path()).openInputStream()) {
-                byte[] buf = new byte[1 << 20];
-                int r;
-                while ((r = in.read(buf)) >= 0) {
-                    sha.update(buf, 0, r);
-                    n += r;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String got = HexFormat.of().formatHex(sha.digest());
-            if (n != f.bytes() || !got.equals(f.sha256())) {
-                throw new IntegrityException("Restored file " + f.path() + " does not match the backup's manifest.",
-                        "manifest: " + f.bytes() + " bytes, sha256 " + f.sha256() + "; restored: " + n + " bytes, sha256 " + got,
-                        "The vault copy was changed or damaged after the backup; run bin/pgvault verify and restore "
-                                + "another backup.");
-            }
+    private String verifyMode() {
+        String mode = config.restore().verify().trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals(VERIFY_SHA256) && !mode.equals(VERIFY_SIZE)) {
+            throw new io.pgvault.errors.ConfigurationException("PGVAULT_RESTORE_VERIFY has an unknown value.",
+                    "PGVAULT_RESTORE_VERIFY=" + BackupLayout.printable(mode), "Use sha256 (the default) or size.");
         }
+        return mode;
     }
 
-    /** Short-lived read SAS on vault blobs: a service SAS locally, a user-delegation SAS with managed identity. */
+    /**
+     * Checks every restored file against the manifest: {@code sha256} reads each one back and compares size and
+     * SHA-256; {@code size} compares the size and the Content-MD5 the service stores (the copy keeps the
+     * vault blob's) without reading. Returns the bytes read back.
+     */
+    private long verify(Manifest manifest, BlobContainerClient target, String prefix, Run run) {
+        boolean readBack = VERIFY_SHA256.equals(verifyMode());
+        long total = 0;
+        for (Manifest.File f : manifest.files()) {
+            BlobClient restored = target.getBlobClient(prefix + f.path());
+            String got;
+            long n;
+            if (readBack) {
+                MessageDigest sha = newSha256();
+                n = 0;
+                try (InputStream in = restored.openInputStream()) {
+                    byte[] buf = new byte[1 << 20];
+                    int r;
+                    while ((r = in.read(buf)) >= 0) {
+                        sha.update(buf, 0, r);
+                        n += r;
+                        run.beat();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                total += n;
+                got = HexFormat.of().formatHex(sha.digest());
+                if (n == f.bytes() && got.equals(f.sha256())) {
+                    continue;
+                }
+                got = n + " bytes, sha256 " + got;
+            } else {
+                var props = restored.getProperties();
+                n = props.getBlobSize();
+                String md5 = props.getContentMd5() == null ? null : java.util.Base64.getEncoder().encodeToString(
+                        props.getContentMd5());
+                if (n == f.bytes() && (md5 == null || f.md5() == null || md5.equals(f.md5()))) {
+                    continue;
+                }
+                got = n + " bytes, Content-MD5 " + md5;
+            }
+            throw new IntegrityException("Restored file " + f.path() + " does not match the backup's manifest.",
+                    "manifest: " + f.bytes() + " bytes, sha256 " + f.sha256() + (readBack ? "" : ", md5 " + f.md5())
+                            + "; restored: " + got,
+                    "The vault copy was changed or damaged after the backup; run bin/pgvault verify, and restore "
+                            + "another backup.");
+        }
+        return total;
+    }
+
+    /**
+     * Read-only SAS on one vault blob at a time: a service SAS locally, a user-delegation SAS with managed
+     * identity. It lives as long as the copy it serves may take (an asynchronous copy reads the source until
+     * it ends), plus a margin.
+     */
     private final class SourceSas {
         private UserDelegationKey delegationKey;
+        private OffsetDateTime keyExpiry;
 
-        String urlFor(BlobClient blob) {
-            OffsetDateTime expiry = OffsetDateTime.now().plusHours(2);
+        String urlFor(BlobClient blob, long bytes) {
+            Duration life = (bytes < 0 || bytes <= config.restore().syncCopyMaxBytes() ? Duration.ofMinutes(10)
+                    : config.restore().copyTimeout()).plusMinutes(15);
+            OffsetDateTime expiry = OffsetDateTime.now().plus(life);
             var values = new BlobServiceSasSignatureValues(expiry, new BlobSasPermission().setReadPermission(true));
             if (clients.sharedKey().isPresent()) {
                 return blob.getBlobUrl() + "?" + blob.generateSas(values);
             }
-            if (delegationKey == null) {
-                delegationKey = clients.service().getUserDelegationKey(OffsetDateTime.now().minusMinutes(5), expiry);
+            if (delegationKey == null || keyExpiry.isBefore(expiry)) {
+                keyExpiry = expiry.plusHours(1);
+                delegationKey = clients.service().getUserDelegationKey(OffsetDateTime.now().minusMinutes(5), keyExpiry);
             }
             return blob.getBlobUrl() + "?" + blob.generateUserDelegationSas(values, delegationKey);
         }
+    }
+
+    /**
+     * Removes the copy's record from a restored blob: its {@code x-ms-copy-source} holds the source URL with
+     * pgvault's read SAS. Setting the blob's properties (to the values it has) makes the service drop it.
+     */
+    private static void forgetCopySource(BlobClient dest) {
+        BlobProperties p = dest.getProperties();
+        if (p.getCopySource() == null) {
+            return;
+        }
+        dest.setHttpHeaders(new BlobHttpHeaders().setContentType(p.getContentType())
+                .setContentEncoding(p.getContentEncoding()).setContentLanguage(p.getContentLanguage())
+                .setContentDisposition(p.getContentDisposition()).setCacheControl(p.getCacheControl())
+                .setContentMd5(p.getContentMd5()));
     }
 
     private static MessageDigest newSha256() {

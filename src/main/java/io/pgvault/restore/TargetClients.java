@@ -6,6 +6,10 @@ import io.pgvault.config.PgvaultConfig;
 import io.pgvault.vault.VaultClients;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -29,9 +33,28 @@ public class TargetClients {
         return guard.check(url);
     }
 
+    /** The guard itself, for the SAS check. */
+    public TargetGuard guard() {
+        return guard;
+    }
+
+    /** A client for the copy: the SDK's full retry policy, as a long copy should ride out a storage hiccup. */
     public BlobContainerClient client(TargetGuard.Target target) {
+        return build(target, VaultClients.retryOptions());
+    }
+
+    /**
+     * A client for the checks made while the HTTP request waits: two tries of at most 10 s each, so an
+     * unreachable target is reported in seconds instead of after minutes of retries.
+     */
+    public BlobContainerClient probeClient(TargetGuard.Target target) {
+        return build(target, new RequestRetryOptions(RetryPolicyType.FIXED, 2, Duration.ofSeconds(10),
+                Duration.ofMillis(300), Duration.ofMillis(300), null));
+    }
+
+    private BlobContainerClient build(TargetGuard.Target target, RequestRetryOptions retry) {
         BlobContainerClientBuilder b = new BlobContainerClientBuilder().endpoint(target.urlWithSas())
-                .retryOptions(VaultClients.retryOptions());
+                .retryOptions(retry);
         if (target.sas() == null) {
             var key = clients.sharedKey().filter(k -> k.getAccountName().equals(target.account()));
             if (key.isPresent()) {

@@ -4,8 +4,17 @@ import io.pgvault.errors.RestoreTargetException;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +23,9 @@ import java.util.regex.Pattern;
  * (and the sovereign clouds' blob suffixes), and URLs under an endpoint listed in
  * {@code pgvault.restore.allowed-endpoints} (locally, Azurite). Everything else — other hosts, IP
  * literals, link-local and private addresses, {@code file:}, user info, fragments — is refused.
+ *
+ * <p>A SAS in the URL is also read here, without a connection: an expired SAS, or one whose {@code sp} lacks
+ * a permission the restore needs, is refused with the reason, instead of the storage service's bare 403.
  */
 public final class TargetGuard {
 
@@ -88,6 +100,85 @@ public final class TargetGuard {
         return target("https://" + host + "/" + container, sas, account, container, url);
     }
 
+    /**
+     * Checks what the SAS of a target says about itself (expiry {@code se}, start {@code st}, permissions
+     * {@code sp}) before any connection. A SAS that names a stored access policy ({@code si}) without
+     * {@code sp}/{@code se} is left to the service's own check (the write probe).
+     *
+     * @param overwrite whether existing files may be replaced (FailIfExists also needs {@code l} to look first)
+     */
+    public void checkSas(Target target, boolean overwrite, Instant now) {
+        if (target.sas() == null) {
+            return;
+        }
+        Map<String, String> q = query(target.sas());
+        Instant expiry = sasTime(q.get("se"));
+        if (expiry != null && !expiry.isAfter(now)) {
+            throw new RestoreTargetException("The SAS of targetContainerUrl has expired.",
+                    "target: " + target + "; SAS expiry (se) " + expiry + ", now " + now,
+                    "Generate a new SAS on the container (read, create, write, list) valid for the whole restore, "
+                            + "a few hours for a large backup.");
+        }
+        Instant start = sasTime(q.get("st"));
+        if (start != null && start.isAfter(now.plusSeconds(300))) {
+            throw new RestoreTargetException("The SAS of targetContainerUrl is not valid yet.",
+                    "target: " + target + "; SAS start (st) " + start + ", now " + now,
+                    "Generate a SAS whose start time is now or omit the start time.");
+        }
+        String sp = q.get("sp");
+        if (sp == null) {
+            return;
+        }
+        StringBuilder missing = new StringBuilder();
+        if (sp.indexOf('r') < 0) {
+            missing.append(" r (read: pgvault reads every restored file back to check its SHA-256)");
+        }
+        if (sp.indexOf('w') < 0) {
+            missing.append(overwrite ? " w (write: recoveryOption Overwrite replaces files)"
+                    : " w (write: pgvault checks it may write by staging a block, which create alone does not allow)");
+        }
+        if (!overwrite && sp.indexOf('l') < 0) {
+            missing.append(" l (list: FailIfExists checks that nothing is at the target yet)");
+        }
+        if (missing.length() > 0) {
+            throw new RestoreTargetException("The SAS of targetContainerUrl lacks a permission the restore needs.",
+                    "target: " + target + "; SAS permissions (sp) \"" + sp + "\"; missing:" + missing,
+                    "Generate a SAS on the container with read, create, write and list permissions (sp=rcwl).");
+        }
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : rawQuery.split("&")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                try {
+                    out.put(URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT),
+                            URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    // not decodable: the service judges it
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A SAS time: ISO 8601 UTC with or without seconds, or a date; null if absent or unreadable. */
+    private static Instant sasTime(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e2) {
+                return null; // the service judges it
+            }
+        }
+    }
+
     private Target target(String containerUrl, String sas, String account, String container, String url) {
         if (!CONTAINER.matcher(container).matches()) {
             throw refuse("targetContainerUrl must name exactly one container (3-63 lower-case letters, digits, "
@@ -96,9 +187,11 @@ public final class TargetGuard {
         return new Target(containerUrl, sas == null || sas.isBlank() ? null : sas, account, container);
     }
 
+    /** The URL as quoted back in an error: no query (a SAS), no user info, shortened. */
     private static String shown(String url) {
         int q = url.indexOf('?');
         String noQuery = q >= 0 ? url.substring(0, q) + "?<query hidden>" : url;
+        noQuery = noQuery.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", "$1<user info hidden>@");
         return noQuery.length() > 120 ? noQuery.substring(0, 120) + "…" : noQuery;
     }
 
