@@ -51,6 +51,10 @@ class ProcessFaultsTest extends FaultTestBase {
 
     static final Map<String, String> SHORT_LEASE = Map.of("pgvault.vault.claim-lease-seconds", "15");
 
+    static final String BIG = "faults_proc_big";
+    static final String RACE = "faults_proc_race";
+    static final Pattern COMMITTED = Pattern.compile("backup (\\d{8}T\\d{6}Z) committed");
+
     @AfterEach
     void dropDatabases() {
         Databases.dropEverywhere(BIG);
