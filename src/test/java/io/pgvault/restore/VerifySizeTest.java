@@ -37,6 +37,10 @@ class VerifySizeTest {
         }
     }
 
+    static {
+        RestoreClient.loadJdbcDriver();
+    }
+
     @Inject
     BackupService backups;
 
