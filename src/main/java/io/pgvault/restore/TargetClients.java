@@ -1,14 +1,13 @@
 package io.pgvault.restore;
 
+import com.azure.core.util.HttpClientOptions;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.vault.VaultClients;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import com.azure.core.util.HttpClientOptions;
-import com.azure.storage.common.policy.RequestRetryOptions;
-import com.azure.storage.common.policy.RetryPolicyType;
 
 import java.time.Duration;
 import java.util.List;
