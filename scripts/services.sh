@@ -6,6 +6,8 @@
 #   scripts/services.sh start [RUN_DIR]   # prints nothing but progress; writes RUN_DIR/env.sh
 #   scripts/services.sh stop  [RUN_DIR]
 #   scripts/services.sh standby [RUN_DIR] # a streaming standby of the primary (pg_basebackup -R)
+#   scripts/services.sh azurite-stop  [RUN_DIR]  # stops Azurite gracefully (its data stays), for fault tests
+#   scripts/services.sh azurite-start [RUN_DIR]  # starts it again on the same port with the same data dir
 #
 # Source RUN_DIR/env.sh to get PGVAULT_* settings that point at them.
 set -euo pipefail
@@ -146,6 +148,11 @@ standby() {
   # shellcheck disable=SC1091
   source "$RUN_DIR/env.sh"
   local bin; bin=$(pg_bin)
+  # Idempotent: a standby that already runs is kept (tests start one when the run dir has none).
+  if [ -f "$RUN_DIR/standby/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$RUN_DIR/standby" status >/dev/null 2>&1; then
+    log "standby already running on 127.0.0.1:${PGVAULT_STANDBY_PORT:-?}"
+    return 0
+  fi
   local port; port=$(free_port)
   rm -rf "$RUN_DIR/standby"; mkdir -p "$RUN_DIR/standby"
   [ "$(id -u)" = "0" ] && chown postgres:postgres "$RUN_DIR/standby"
@@ -156,6 +163,7 @@ standby() {
 port = $port
 EOF
   as_postgres "$bin/pg_ctl" -D "$RUN_DIR/standby" -l "$RUN_DIR/pglog/standby.log" -w -t 60 start >/dev/null
+  sed -i '/^export PGVAULT_STANDBY_PORT=/d' "$RUN_DIR/env.sh"
   echo "export PGVAULT_STANDBY_PORT=$port" >>"$RUN_DIR/env.sh"
   log "standby on 127.0.0.1:$port"
 }
@@ -173,9 +181,41 @@ stop() {
   fi
 }
 
+azurite_stop() {
+  # SIGTERM, not SIGKILL: Azurite saves its metadata on a graceful stop, so committed blobs survive the restart.
+  local pid
+  pid=$(cat "$RUN_DIR/azurite.pid" 2>/dev/null || true)
+  if [ -z "$pid" ]; then log "Azurite is not running (no $RUN_DIR/azurite.pid)"; return 0; fi
+  kill "$pid" 2>/dev/null || true
+  if ! wait_for 30 bash -c "! kill -0 $pid"; then
+    log "Azurite ($pid) did not stop within 30 s"; exit 1
+  fi
+  rm -f "$RUN_DIR/azurite.pid"
+  log "Azurite stopped"
+}
+
+azurite_start() {
+  # shellcheck disable=SC1091
+  source "$RUN_DIR/env.sh"
+  local port=$PGVAULT_AZURITE_PORT
+  if [ -f "$RUN_DIR/azurite.pid" ] && kill -0 "$(cat "$RUN_DIR/azurite.pid")" 2>/dev/null; then
+    log "Azurite is already running"; return 0
+  fi
+  # The same command line as start: same port, same data dir, so clients and their data carry on.
+  nohup "$ROOT/tools/azurite/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$port" \
+    --location "$RUN_DIR/azurite" --skipApiVersionCheck --silent >>"$RUN_DIR/azurite.log" 2>&1 &
+  echo $! >"$RUN_DIR/azurite.pid"
+  if ! wait_for 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"; then
+    log "Azurite did not start again; see $RUN_DIR/azurite.log"; exit 1
+  fi
+  log "Azurite blob on 127.0.0.1:$port again"
+}
+
 case "$CMD" in
   start) start ;;
   stop) stop ;;
   standby) standby ;;
-  *) echo "usage: $0 start|stop|standby [RUN_DIR]" >&2; exit 2 ;;
+  azurite-stop) azurite_stop ;;
+  azurite-start) azurite_start ;;
+  *) echo "usage: $0 start|stop|standby|azurite-stop|azurite-start [RUN_DIR]" >&2; exit 2 ;;
 esac

@@ -162,6 +162,25 @@ param restoreTargetRegion string = ''
 @description('pgvault.restore.copy-timeout: longest one asynchronous server-side copy may take (ISO-8601 duration).')
 param restoreCopyTimeout string = 'PT6H'
 
+@description('pgvault.retention.weekly-weeks: keep the backups of the last N ISO weeks (13 = about 3 months, the default rule of Azure Backup).')
+@minValue(1)
+param retentionWeeklyWeeks int = 13
+
+@description('pgvault.retention.monthly-months: keep the first backup of each of the last M months; 0: off.')
+@minValue(0)
+param retentionMonthlyMonths int = 0
+
+@description('pgvault.retention.yearly-years: keep the first backup of each of the last Y years; 0: off.')
+@minValue(0)
+param retentionYearlyYears int = 0
+
+@description('pgvault.vault.immutability-days: days each committed backup is made immutable (version-level WORM); 0: off. Needs version-level immutability support on the vault container.')
+@minValue(0)
+param vaultImmutabilityDays int = 0
+
+@description('pgvault.vault.immutability-mode: Unlocked or Locked.')
+@allowed(['Unlocked', 'Locked'])
+param vaultImmutabilityMode string = 'Unlocked'
 @description('pgvault.restore.verify: how restored files are checked: sha256 (read back and hash each file) or size (size and Content-MD5 property, reads nothing).')
 @allowed([
   'sha256'
@@ -176,7 +195,10 @@ var isElastic = startsWith(planSku, 'EP')
 // Settings the mapping reads that are deliberately NOT set here (the test requires this list):
 // pgvault-omitted: PGVAULT_VAULT_CONNECTION_STRING (account keys are disabled; the app uses PGVAULT_VAULT_ENDPOINT with its managed identity)
 // pgvault-omitted: PGVAULT_PG_BIN_DIR (the image holds exactly one PostgreSQL client major; the app finds it)
+// pgvault-omitted: PGVAULT_VAULT_RETRY_MAX_TRIES (the Azure SDK's retry policy with its default attempts suits Azure Storage; the fault tests lower it)
+// pgvault-omitted: PGVAULT_VAULT_RETRY_DELAY (the default first delay of that policy suits Azure Storage; the fault tests lower it)
 // pgvault-omitted: PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES (Azure's own 256 MiB cap of Copy Blob From URL; the app default is that cap)
+// pgvault-omitted: PGVAULT_VERIFY_SCRATCH_DATABASE (test restores into the production server are opt-in; set it by hand to turn them on)
 var appSettings = union({
   FUNCTIONS_EXTENSION_VERSION: '~4'
   FUNCTIONS_WORKER_RUNTIME: 'java'
@@ -216,6 +238,13 @@ var appSettings = union({
   PGVAULT_RESTORE_TARGET_TENANT_ID: restoreTargetTenantId
   PGVAULT_RESTORE_TARGET_REGION: restoreTargetRegion
   PGVAULT_RESTORE_COPY_TIMEOUT: restoreCopyTimeout
+  PGVAULT_VAULT_CLAIM_LEASE_SECONDS: '60'
+  PGVAULT_VAULT_IMMUTABILITY_DAYS: string(vaultImmutabilityDays)
+  PGVAULT_VAULT_IMMUTABILITY_MODE: vaultImmutabilityMode
+  PGVAULT_RETENTION_WEEKLY_WEEKS: string(retentionWeeklyWeeks)
+  PGVAULT_RETENTION_MONTHLY_MONTHS: string(retentionMonthlyMonths)
+  PGVAULT_RETENTION_YEARLY_YEARS: string(retentionYearlyYears)
+  PGVAULT_RETENTION_PRUNE_AFTER_BACKUP: 'true'
   PGVAULT_RESTORE_VERIFY: restoreVerify
   // The support matrix's own limits (1 TiB server, 500 MiB bytea), same as the Java defaults.
   PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES: '1099511627776'

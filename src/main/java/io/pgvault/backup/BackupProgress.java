@@ -25,9 +25,11 @@ final class BackupProgress {
     private final Clock clock;
     private final Map<String, Item> items = new LinkedHashMap<>();
     private JobRecord job;
+    private final int filesTotal;
     private Instant lastReport;
 
-    BackupProgress(JobStore jobs, JobRecord job, Clock clock) {
+    BackupProgress(JobStore jobs, JobRecord job, Clock clock, int filesTotal) {
+        this.filesTotal = filesTotal;
         this.jobs = jobs;
         this.job = job;
         this.clock = clock;
@@ -106,6 +108,6 @@ final class BackupProgress {
             total += i.bytes;
             done += JobRecord.SUCCEEDED.equals(i.state) ? 1 : 0;
         }
-        return job.withProgress(total, done, items.size(), list, clock.instant());
+        return job.withProgress(total, done, filesTotal, list, clock.instant());
     }
 }

@@ -20,6 +20,7 @@ import io.pgvault.matrix.VaultFacts;
 import io.pgvault.matrix.Verdict;
 import io.pgvault.matrix.WeekSlot;
 import io.pgvault.postgres.DumpProcess;
+import io.pgvault.retention.AfterCommit;
 import io.pgvault.postgres.PgTools;
 import io.pgvault.postgres.ServerInspector;
 import io.pgvault.vault.BackupLayout;
@@ -37,11 +38,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Takes a backup of the configured server, in the order pgBackRest's backup command reads:
@@ -62,9 +65,11 @@ public class BackupService {
     private final WeekClaims weeks;
     private final JobStore jobs;
     private final Clock clock;
+    private final AfterCommit afterCommit;
 
     public BackupService(PgvaultConfig config, ServerInspector inspector, PgTools tools, VaultStore vault,
-            WeekClaims weeks, JobStore jobs, Clock clock) {
+            WeekClaims weeks, JobStore jobs, Clock clock, AfterCommit afterCommit) {
+        this.afterCommit = afterCommit;
         this.config = config;
         this.inspector = inspector;
         this.tools = tools;
@@ -80,44 +85,119 @@ public class BackupService {
 
     /** Runs one backup now (what the weekly timer does). */
     public BackupResult backup(BackupType type) {
-        Instant start = clock.instant();
         String server = BackupLayout.checkServer(config.serverName());
-        String backupId = BackupLayout.newBackupId(start);
-        JobRecord job = jobs.start("backup-" + backupId, JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId, null);
+        Started started = startJob(server);
+        JobRecord job = started.job();
+        String backupId = job.backupId();
+        Instant start = started.at();
         try {
+            long t0 = System.nanoTime();
             Preflight preflight = preflight(type, start);                               // inspect + judge
+            long preflightMillis = (System.nanoTime() - t0) / 1_000_000;
             Verdict verdict = preflight.verdict();
             if (!verdict.allowed()) {
                 throw new MatrixRefusedException("Backup " + backupId + " of server " + server, verdict);
             }
             WeekClaims.Claim claim = weeks.claim(server, backupId, start, this::recordInterrupted);   // claim week
+            BackupProgress progress;
+            Manifest manifest;
             try {
                 job = job.withState(JobRecord.RUNNING, clock.instant());
                 jobs.save(job);
-                BackupProgress progress = new BackupProgress(jobs, job, clock);
+                progress = new BackupProgress(jobs, job, clock, verdict.selection().included().size() + 1);
                 List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
-                Manifest manifest = manifest(preflight, backupId, start, files);
+                manifest = manifest(preflight, backupId, start, files);
                 vault.createJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
-                claim.commit();
-                job = progress.finish(JobRecord.SUCCEEDED);
-                LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %ds", backupId, server,
-                        manifest.databaseFiles().size(), manifest.totalBytes(),
-                        java.time.Duration.between(start, manifest.finishedAt()).toSeconds());
-                return new BackupResult(manifest, verdict, job);
             } catch (RuntimeException e) {
                 removePartialFiles(server, backupId);
                 claim.release();
                 throw e;
             }
+            // Committed: from here on nothing may remove the backup or turn the run into a failure.
+            claim.commit();
+            job = finishCommitted(progress, job);
+            LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %.3f s (preflight %d ms)", backupId,
+                    server, manifest.databaseFiles().size(), manifest.totalBytes(), (System.nanoTime() - t0) / 1e9,
+                    preflightMillis);
+            job = afterCommit.run(manifest, job);                                       // immutability, retention
+            return new BackupResult(manifest, verdict, job);
         } catch (MatrixRefusedException e) {
-            jobs.fail(job, JobRecord.REFUSED, e, e.violations());
+            recordFailure(job, JobRecord.REFUSED, e, e.violations());
             throw e;
         } catch (ConflictException e) {
-            jobs.fail(job, JobRecord.REFUSED, e, List.of(e.render()));
+            recordFailure(job, JobRecord.REFUSED, e, List.of(e.render()));
             throw e;
         } catch (PgvaultException e) {
-            jobs.fail(job, JobRecord.FAILED, e, null);
+            recordFailure(job, JobRecord.FAILED, e, null);
             throw e;
+        } catch (RuntimeException e) {
+            // An SDK or JDK failure nothing mapped: it still ends the job, with an error a user can act on.
+            PgvaultException failure = unexpected(backupId, e);
+            recordFailure(job, JobRecord.FAILED, failure, null);
+            throw failure;
+        }
+    }
+
+    private static PgvaultException unexpected(String backupId, RuntimeException e) {
+        String evidence = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (e.getClass().getName().startsWith("com.azure.")) {
+            return new VaultUnavailableException("Backup " + backupId + " failed: the vault did not take a request.",
+                    evidence, "Check the vault's availability and run the backup again; nothing was committed.", e);
+        }
+        return new DumpFailedException("Backup " + backupId + " failed unexpectedly.", evidence,
+                "Run the backup again; nothing was committed. If it fails again, report it with the function's log.", e);
+    }
+
+    /**
+     * Records how the run ended. When the vault itself is what failed, the record cannot be written: the user
+     * still gets the real error (not the record's), and the claim's lapsing lease makes the next run report this
+     * one as Interrupted.
+     */
+    private void recordFailure(JobRecord job, String state, PgvaultException e, List<String> violations) {
+        try {
+            jobs.fail(job, state, e, violations);
+        } catch (RuntimeException recordFailed) {
+            LOG.warnf("Could not record the failure of %s in the vault: %s", job.id(),
+                    io.pgvault.errors.Redactor.redact(String.valueOf(recordFailed.getMessage())));
+            e.addSuppressed(recordFailed);
+        }
+    }
+
+    /**
+     * Creates the job record of a new backup under a backup id (one per second) that no other run holds: two runs
+     * started in the same second (the timer and bin/pgvault, two instances) would otherwise share one id and one
+     * job record. Bounded: at most five seconds.
+     */
+    private Started startJob(String server) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Instant now = clock.instant();
+            String backupId = BackupLayout.newBackupId(now);
+            var job = jobs.startNew("backup-" + backupId, JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId);
+            if (job.isPresent()) {
+                return new Started(job.get(), now);
+            }
+            try {
+                Thread.sleep(1001 - now.getNano() / 1_000_000); // into the next second: the next id
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new ConflictException("Could not start a backup of server " + server + ".",
+                "every backup id of the last five seconds was taken by other runs",
+                "Other backups are starting at the same time; look at bin/pgvault jobs and run it again later.");
+    }
+
+    private record Started(JobRecord job, Instant at) {
+    }
+
+    /** Records a committed backup's job as Succeeded; a job record that cannot be saved is only logged. */
+    private JobRecord finishCommitted(BackupProgress progress, JobRecord job) {
+        try {
+            return progress.finish(JobRecord.SUCCEEDED);
+        } catch (RuntimeException e) {
+            LOG.warnf("Backup %s is committed, but its job record could not be saved: %s", job.backupId(), e.getMessage());
+            return job.withState(JobRecord.SUCCEEDED, clock.instant());
         }
     }
 
@@ -128,15 +208,28 @@ public class BackupService {
     /** Inspects the server and vault and judges them: everything the backup would refuse, at once. */
     public Preflight preflight(BackupType type, Instant now) {
         String server = BackupLayout.checkServer(config.serverName());
+        // The three inspections touch different systems (PostgreSQL, the local tools, the vault): run them at
+        // once, so the preflight costs the slowest of them, not their sum.
+        CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(tools::pgDumpVersion);
+        CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(
+                () -> weeks.slot(server, WeekClaims.isoWeek(now), now));
         ServerFacts facts = inspector.inspect();
-        String pgDumpVersion = tools.pgDumpVersion();
-        WeekSlot slot = weeks.slot(server, WeekClaims.isoWeek(now), now);
+        String pgDumpVersion = join(pgDump);
+        WeekSlot slot = join(weekSlot);
         PgvaultConfig.Vault v = config.vault();
         VaultFacts vaultFacts = new VaultFacts(v.accessTier(),
                 new Placement(v.tenantId().orElse(null), v.subscriptionId().orElse(null), v.region().orElse(null)));
         Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
                 new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot));
         return new Preflight(facts, pgDumpVersion, verdict);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     private SupportMatrix matrix() {
@@ -149,7 +242,7 @@ public class BackupService {
         List<DatabaseFacts> databases = verdict.selection().included();
         int parallelism = config.backup().parallelism() > 0 ? config.backup().parallelism()
                 : Runtime.getRuntime().availableProcessors();
-        Set<Process> running = ConcurrentHashMap.newKeySet();
+        RunningDumps running = new RunningDumps();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, databases.size() + 1)));
         try {
             List<Future<Manifest.File>> futures = new ArrayList<>();
@@ -165,12 +258,11 @@ public class BackupService {
                 try {
                     files.add(f.get());
                 } catch (ExecutionException e) {
-                    running.forEach(Process::destroyForcibly); // one failure ends the backup: stop the others
-                    futures.forEach(other -> other.cancel(true));
+                    running.stopAll(pool, futures); // one failure ends the backup: stop the others
                     throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    running.forEach(Process::destroyForcibly);
+                    running.stopAll(pool, futures);
                     throw new IllegalStateException("backup interrupted", e);
                 }
             }
@@ -180,7 +272,7 @@ public class BackupService {
         }
     }
 
-    private Manifest.File dumpRoles(String prefix, BackupProgress progress, Set<Process> running) {
+    private Manifest.File dumpRoles(String prefix, BackupProgress progress, RunningDumps running) {
         String path = prefix + "roles.sql";
         ProcessBuilder pb = tools.command(config.pg().database(), "pg_dumpall",
                 List.of("--globals-only", "--no-role-passwords", "--no-password"));
@@ -191,7 +283,7 @@ public class BackupService {
     }
 
     private Manifest.File dumpDatabase(DatabaseFacts db, String prefix, String path, DumpCompression compression, int workers,
-            BackupProgress progress, Set<Process> running) {
+            BackupProgress progress, RunningDumps running) {
         List<String> args = new ArrayList<>(List.of("--format=custom", "--no-password",
                 "--lock-wait-timeout=" + config.backup().lockWaitTimeout().toMillis()));
         args.addAll(compression.pgDumpArgs());
@@ -204,14 +296,14 @@ public class BackupService {
 
     /** Streams one tool's output into one new blob; the blob exists only if the tool succeeded. */
     private BlockBlobSink.StoredFile stream(ProcessBuilder pb, String what, String path, String contentType,
-            DumpCompression compression, int workers, BackupProgress progress, String item, Set<Process> running) {
+            DumpCompression compression, int workers, BackupProgress progress, String item, RunningDumps running) {
         BlockBlobSink sink = vault.newBlob(path, contentType);
         OutputStream out = null;
         boolean committed = false;
         try {
             out = compression.wrap(sink, workers);
             progress.started(item);
-            DumpProcess.run(pb, what, out, config.backup().timeout(), n -> progress.update(item, n), p -> running.add(p));
+            DumpProcess.run(pb, what, out, config.backup().timeout(), n -> progress.update(item, n), running::started);
             out.close(); // finishes the compressed frame; the sink stays open
             BlockBlobSink.StoredFile stored = sink.commit();
             committed = true;
@@ -260,6 +352,39 @@ public class BackupService {
                 new DumpFailedException("Backup " + abandoned.backupId() + " was interrupted before its manifest.",
                         "its week claim lost its lease with no manifest written (process killed or timed out)",
                         "Nothing to do: it never became a backup; the next run took its slot."), null));
+    }
+
+    /**
+     * The tool processes of one backup. One failure stops them all, and {@link #stopAll} waits for every dump task
+     * to end: a dump that was about to commit must not add a file after the failed backup's files were removed.
+     */
+    private static final class RunningDumps {
+        private final Set<Process> processes = ConcurrentHashMap.newKeySet();
+        private volatile boolean stopping;
+
+        void started(Process p) {
+            processes.add(p);
+            if (stopping) {
+                p.destroyForcibly(); // started while the backup was being stopped
+            }
+        }
+
+        void stopAll(ExecutorService pool, List<? extends Future<?>> tasks) {
+            stopping = true;
+            processes.forEach(Process::destroyForcibly); // a killed dump ends its task before any commit
+            // No interrupts: an interrupted SDK call returns at once while its request still completes on the
+            // wire, so a commit in flight would land after the partial files were removed. Queued dumps are
+            // cancelled; running ones end on their own (their tool was killed) or finish a commit already sent.
+            tasks.forEach(t -> t.cancel(false));
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
+                    LOG.warn("Some dumps of the failed backup did not stop within 2 minutes");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static String relative(String prefix, String path) {

@@ -1,17 +1,24 @@
 package io.pgvault.cli;
 
 import io.pgvault.backup.BackupService;
-import io.pgvault.errors.InvalidRequestException;
-import io.pgvault.matrix.BackupType;
+import io.pgvault.errors.ConflictException;
+import io.pgvault.errors.MatrixRefusedException;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** {@code pgvault backup}: what the weekly timer runs, once, now. */
+/**
+ * {@code pgvault backup}: what the weekly timer runs, once, now. A backup the support matrix refuses prints every
+ * violation as a table with its HINT and exits {@value PreflightCommand#REFUSED}, as does one that lost this week's
+ * slot to a concurrent run; other failures exit 1.
+ */
 @Dependent
 @Unremovable
 @Command(name = "backup", description = "Take a full backup of the configured server now (what the weekly timer runs).")
@@ -20,22 +27,39 @@ public class BackupCommand implements Callable<Integer> {
     @Inject
     BackupService backups;
 
-    @Option(names = "--type", defaultValue = "full", description = "Only 'full' is supported (the support matrix).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--type", defaultValue = "full", description = "Only 'full' is supported (the support matrix); "
+            + "incremental and differential are refused.")
     String type;
 
     @Override
     public Integer call() {
-        BackupType t;
+        BackupService.BackupResult result;
         try {
-            t = BackupType.parse(type);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("Unknown backup type.", "--type " + type, "Use --type full.");
+            result = backups.backup(PreflightCommand.parse(type));
+        } catch (MatrixRefusedException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("pgvault: " + e.problem());
+            err.println();
+            err.print(e.verdict().renderTable());
+            err.println("HINT: " + e.hint());
+            err.flush();
+            return PreflightCommand.REFUSED;
+        } catch (ConflictException e) {
+            // lost the race for this week's slot to a run that started at the same time: refused, like above
+            spec.commandLine().getErr().println("pgvault: " + e.render());
+            spec.commandLine().getErr().flush();
+            return PreflightCommand.REFUSED;
         }
-        var result = backups.backup(t);
         var m = result.manifest();
-        System.out.printf("backup %s committed: server %s, week %s, %d database(s), %d bytes%n", m.backupId(),
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("backup %s committed: server %s, week %s, %d database(s), %d bytes%n", m.backupId(),
                 m.server(), m.isoWeek(), m.databaseFiles().size(), m.totalBytes());
-        m.excludedDatabases().forEach(e -> System.out.printf("  excluded %s: %s%n", e.database(), e.reason()));
+        m.excludedDatabases().forEach(e -> out.printf("  excluded %s: %s%n", e.database(), e.reason()));
+        result.verdict().warnings().forEach(w -> out.println("  " + w.render().replace("\n", "\n  ")));
+        out.flush();
         return 0;
     }
 }

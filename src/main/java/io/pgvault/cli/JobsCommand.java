@@ -23,13 +23,16 @@ public class JobsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.printf("%-44s %-8s %-12s %-20s %14s %7s%n", "JOB", "KIND", "STATE", "STARTED", "BYTES", "FILES");
+        System.out.printf("%-44s %-8s %-12s %-18s %-20s %14s %7s%n", "JOB", "KIND", "STATE", "BACKUP", "STARTED",
+                "BYTES", "FILES");
         for (var j : catalog.jobs(server)) {
-            System.out.printf("%-44s %-8s %-12s %-20s %14d %3d/%-3d%n", j.id(), j.kind(), j.state(),
+            System.out.printf("%-44s %-8s %-12s %-18s %-20s %14d %3d/%-3d%n", j.id(), j.kind(), j.state(),
+                    j.backupId() == null ? "" : j.backupId(),
                     j.startedAt() == null ? "" : j.startedAt().toString().substring(0, 19), j.bytes(), j.filesDone(),
                     j.filesTotal());
             j.progress().forEach(p -> System.out.printf("    %-40s %-10s %14d bytes %8.1f MB/s%n", p.name(), p.state(),
                     p.bytes(), p.mbPerSecond()));
+            j.warnings().forEach(w -> System.out.println("    " + w.replace("\n", "\n    ")));
             if (j.error() != null) {
                 System.out.println("    " + j.error().message().replace("\n", "\n    "));
             }

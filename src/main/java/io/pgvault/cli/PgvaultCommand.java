@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pgvault", mixinStandardHelpOptions = true, version = "pgvault 0.1.0",
         description = "Weekly, vaulted, full logical backups of a PostgreSQL server in Azure Blob Storage.",
         subcommands = {BackupCommand.class, PreflightCommand.class, ListCommand.class, RestoreCommand.class,
-                JobsCommand.class, FetchCommand.class})
+                JobsCommand.class, FetchCommand.class, UploadFileCommand.class, VerifyCommand.class,
+                PruneCommand.class})
 public class PgvaultCommand {
 }

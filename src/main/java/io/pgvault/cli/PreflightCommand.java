@@ -7,33 +7,49 @@ import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.time.Instant;
 import java.util.concurrent.Callable;
 
-/** {@code pgvault preflight}: every support-matrix violation of the next backup, without starting it. */
+/**
+ * {@code pgvault preflight}: every support-matrix violation of the next backup, as a table, without starting it.
+ * Exit 0 when nothing refuses the backup (warnings alone included), 3 when the matrix would refuse it.
+ */
 @Dependent
 @Unremovable
 @Command(name = "preflight", description = "Judge the server and vault against the support matrix; exit 0 only if nothing is violated.")
 public class PreflightCommand implements Callable<Integer> {
 
+    /** Exit code of a verdict with errors (the same as a refused backup). */
+    public static final int REFUSED = 3;
+
     @Inject
     BackupService backups;
 
-    @Option(names = "--type", defaultValue = "full")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--type", defaultValue = "full", description = "Backup type to judge: full (incremental and differential are refused).")
     String type;
 
     @Override
     public Integer call() {
-        BackupType t;
+        var verdict = backups.preflight(parse(type), Instant.now()).verdict();
+        spec.commandLine().getOut().print(verdict.renderTable());
+        spec.commandLine().getOut().flush();
+        return verdict.allowed() ? 0 : REFUSED;
+    }
+
+    /** {@code --type} text to a type; unknown text is refused with the allowed values. */
+    static BackupType parse(String type) {
         try {
-            t = BackupType.parse(type);
+            return BackupType.parse(type);
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("Unknown backup type.", "--type " + type, "Use --type full.");
+            throw new InvalidRequestException("Unknown backup type.", "--type " + type + "; allowed: "
+                    + BackupType.allowedValues(), "Use --type full (the only type the support matrix allows).");
         }
-        var verdict = backups.preflight(t, Instant.now()).verdict();
-        System.out.println(verdict.renderTable());
-        return verdict.allowed() ? 0 : 3;
     }
 }

@@ -37,6 +37,12 @@ public interface PgvaultConfig {
     /** Limits of the support matrix; the defaults are the matrix's own numbers. */
     Matrix matrix();
 
+    /** How backups are verified. */
+    Verify verify();
+
+    /** Which backups are kept, and for how long. */
+    Retention retention();
+
     /** Connection to the PostgreSQL server. */
     interface Pg {
         /** Host name or address of the server. */
@@ -115,6 +121,39 @@ public interface PgvaultConfig {
 
         /** Region of the vault's storage account. */
         Optional<String> region();
+
+        /**
+         * Seconds of the blob lease a running backup holds on its week claim (renewed every third of it).
+         * A killed run's slot is taken over once the lease lapsed and twice this time passed since the claim.
+         * Azure allows 15 to 60.
+         */
+        @WithDefault("60")
+        int claimLeaseSeconds();
+
+        /**
+         * Days each committed backup's blobs are made immutable (version-level WORM time-based policy), counted
+         * from the commit; 0 turns it off. Needs version-level immutability support on the vault container.
+         */
+        @WithDefault("0")
+        int immutabilityDays();
+
+        /**
+         * Mode of that policy: {@code Unlocked} (can still be shortened or removed by an administrator, for
+         * testing the setup) or {@code Locked} (can only be extended: compliance WORM).
+         */
+        @WithDefault("Unlocked")
+        String immutabilityMode();
+
+        /**
+         * Attempts of each vault request, the first included, under the Azure SDK's exponential retry policy
+         * before a storage outage fails the run; with the default delay, six attempts ride out about 30 seconds.
+         */
+        @WithDefault("6")
+        int retryMaxTries();
+
+        /** First delay of that retry policy; each further delay doubles, up to 20 seconds. */
+        @WithDefault("PT0.5S")
+        Duration retryDelay();
     }
 
     /** Backup settings. */
@@ -194,5 +233,38 @@ public interface PgvaultConfig {
         /** Largest single bytea value a backup accepts (500 MiB). */
         @WithDefault("524288000")
         long maxByteaBytes();
+    }
+
+    /** Verify settings. */
+    interface Verify {
+        /**
+         * Database a verify test-restores each dump into (created, restored with pg_restore, dropped) on the
+         * backed-up server; empty: no test restore. pgvault only ever drops a database of this name that it
+         * created itself (it carries pgvault's comment).
+         */
+        Optional<String> scratchDatabase();
+    }
+
+    /**
+     * Retention: a committed backup is kept while any rule keeps it. The newest committed backup, backups under
+     * an immutability policy or legal hold, and everything while the newest backup failed verification are
+     * never deleted.
+     */
+    interface Retention {
+        /** Weekly rule: keep the backups of the last N ISO weeks (the current week counts); 13 ≈ 3 months. */
+        @WithDefault("13")
+        int weeklyWeeks();
+
+        /** Monthly rule: keep the first backup of each of the last M calendar months (UTC); 0: off. */
+        @WithDefault("0")
+        int monthlyMonths();
+
+        /** Yearly rule: keep the first backup of each of the last Y calendar years (UTC); 0: off. */
+        @WithDefault("0")
+        int yearlyYears();
+
+        /** Whether each successful backup run prunes what the rules no longer keep (else only bin/pgvault prune does). */
+        @WithDefault("true")
+        boolean pruneAfterBackup();
     }
 }

@@ -23,13 +23,21 @@ public record JobRecord(
         int filesTotal,
         List<Progress> progress,
         List<String> violations,
-        Failure error) {
+        Failure error,
+        List<String> warnings) {
+
+    /** Records written before {@code warnings} existed read as having none. */
+    public JobRecord {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        progress = progress == null ? List.of() : progress;
+    }
 
     public static final String KIND_BACKUP = "backup";
     public static final String KIND_RESTORE = "restore";
     public static final String KIND_VERIFY = "verify";
 
     /** Job states. Terminal: Succeeded, Failed, Refused, Interrupted. */
+    public static final String QUEUED = "Queued";
     public static final String VALIDATING = "Validating";
     public static final String RUNNING = "Running";
     public static final String COPYING = "Copying";
@@ -54,16 +62,27 @@ public record JobRecord(
         boolean ends = SUCCEEDED.equals(newState) || FAILED.equals(newState) || REFUSED.equals(newState)
                 || INTERRUPTED.equals(newState);
         return new JobRecord(id, kind, server, newState, startedAt, now, ends ? now : endedAt, backupId, target,
-                bytes, filesDone, filesTotal, progress, violations, error);
+                bytes, filesDone, filesTotal, progress, violations, error, warnings);
     }
 
     public JobRecord withProgress(long newBytes, int done, int total, List<Progress> items, Instant now) {
         return new JobRecord(id, kind, server, state, startedAt, now, endedAt, backupId, target, newBytes, done, total,
-                List.copyOf(items), violations, error);
+                List.copyOf(items), violations, error, warnings);
     }
 
     public JobRecord failed(String newState, Failure failure, List<String> newViolations, Instant now) {
         return new JobRecord(id, kind, server, newState, startedAt, now, now, backupId, target, bytes, filesDone,
-                filesTotal, progress, newViolations == null ? violations : List.copyOf(newViolations), failure);
+                filesTotal, progress, newViolations == null ? violations : List.copyOf(newViolations), failure, warnings);
+    }
+
+    /** The job with more warnings: things that went wrong without failing it (e.g. an immutability policy not set). */
+    public JobRecord withWarnings(List<String> more, Instant now) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new JobRecord(id, kind, server, state, startedAt, now, endedAt, backupId, target, bytes, filesDone,
+                filesTotal, progress, violations, error, all);
     }
 }

@@ -31,9 +31,25 @@ public class JobStore {
     public JobRecord start(String id, String kind, String server, String state, String backupId, String target) {
         Instant now = Instant.now();
         JobRecord job = new JobRecord(id, kind, server, state, now, now, null, backupId,
-                target == null ? null : Redactor.redact(target), 0, 0, 0, List.of(), List.of(), null);
+                target == null ? null : Redactor.redact(target), 0, 0, 0, List.of(), List.of(), null, List.of());
         save(job);
         return job;
+    }
+
+    /**
+     * Like {@link #start}, but only if no job with this id exists yet (If-None-Match *): two runs started in the
+     * same second would otherwise share one record and overwrite each other's outcome. Empty if the id is taken.
+     */
+    public Optional<JobRecord> startNew(String id, String kind, String server, String state, String backupId) {
+        Instant now = Instant.now();
+        JobRecord job = new JobRecord(id, kind, server, state, now, now, null, backupId, null, 0, 0, 0, List.of(),
+                List.of(), null, List.of());
+        try {
+            vault.createJson(BackupLayout.jobPath(server, id), job);
+            return Optional.of(job);
+        } catch (io.pgvault.errors.ConflictException taken) {
+            return Optional.empty();
+        }
     }
 
     public void save(JobRecord job) {

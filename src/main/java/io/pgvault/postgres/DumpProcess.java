@@ -79,11 +79,15 @@ public final class DumpProcess {
         if (exit != 0) {
             boolean timedOut = System.nanoTime() > deadline;
             String tail = stderr.tail();
+            String signal = timedOut ? null : signalOf(exit);
             throw new DumpFailedException(
                     pb.command().get(0).replaceAll(".*/", "") + " failed for " + what
-                            + (timedOut ? " (killed after the timeout of " + timeout + ")" : "") + ", exit code " + exit + ".",
+                            + (timedOut ? " (killed after the timeout of " + timeout + ")" : "")
+                            + (signal != null ? " (killed by signal " + signal + ")" : "") + ", exit code " + exit + ".",
                     tail.isBlank() ? "(no output on stderr)" : "stderr: " + Redactor.redact(tail.strip()),
-                    hintFor(tail, timedOut));
+                    signal != null ? "Something outside pgvault killed the tool (the out-of-memory killer, an operator, "
+                            + "or the host shutting down): check the host's memory and logs, then run the backup again."
+                            : hintFor(tail, timedOut));
         }
         return total;
     }
@@ -100,7 +104,8 @@ public final class DumpProcess {
         if (s.contains("server version") && s.contains("mismatch")) {
             return "Install a pg_dump whose major version is at least the server's, and point PGVAULT_PG_BIN_DIR at it.";
         }
-        if (s.contains("could not obtain lock")) {
+        // pg_dump enforces --lock-wait-timeout with a statement_timeout around its LOCK TABLE statements.
+        if (s.contains("could not obtain lock") || (s.contains("statement timeout") && s.contains("lock table"))) {
             return "Another session holds a conflicting lock (ALTER TABLE, VACUUM FULL, ...): let it finish, or raise "
                     + "PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT, then run the backup again.";
         }
@@ -115,6 +120,27 @@ public final class DumpProcess {
             return "The server closed the connection (restart, failover or pg_terminate_backend); run the backup again.";
         }
         return "Read the tool's message above; fix the cause on the server and run the backup again.";
+    }
+
+    /**
+     * The signal that ended a process, from its exit value (the JDK reports 128 + the signal number on Unix), or
+     * null for a normal exit: pg_dump and pg_dumpall exit with 0 or 1 themselves.
+     */
+    static String signalOf(int exit) {
+        if (exit <= 128 || exit > 128 + 64) {
+            return null;
+        }
+        int sig = exit - 128;
+        String name = switch (sig) {
+            case 2 -> "SIGINT";
+            case 6 -> "SIGABRT";
+            case 9 -> "SIGKILL";
+            case 11 -> "SIGSEGV";
+            case 13 -> "SIGPIPE";
+            case 15 -> "SIGTERM";
+            default -> null;
+        };
+        return sig + (name == null ? "" : " " + name);
     }
 
     private static int waitQuietly(Process p) {

@@ -8,9 +8,9 @@ import io.pgvault.matrix.Placement;
 import io.pgvault.matrix.ServerFacts;
 import io.pgvault.matrix.SupportMatrix;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.postgresql.Driver;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -49,6 +49,8 @@ public class ServerInspector {
               AND c.relkind IN ('r', 'm')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
             ORDER BY 1, 2, 3""";
+
+    private static final Driver DRIVER = new Driver();
 
     private final PgvaultConfig config;
     private final PgCredentials credentials;
@@ -129,7 +131,22 @@ public class ServerInspector {
         // The database name goes in the property, not the URL, so no character in it needs escaping.
         props.setProperty("PGDBNAME", database);
         String host = pg.host().contains(":") ? "[" + pg.host() + "]" : pg.host();
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + pg.port() + "/", props);
+        // The driver itself, not DriverManager: DriverManager only hands out drivers the caller's class loader
+        // registered, which fails after a class-loader change (e.g. a Quarkus test restart with another profile).
+        Connection c = DRIVER.connect("jdbc:postgresql://" + host + ":" + pg.port() + "/", props);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver refused the URL", "08001");
+        }
+        // Inspection reads every table with a bytea column; behind another session's ACCESS EXCLUSIVE lock it
+        // would wait forever. Give up after the same wait pg_dump is allowed (a SET, not a startup option, so it
+        // also works through PgBouncer).
+        try (Statement st = c.createStatement()) {
+            st.execute("SET lock_timeout = " + Math.max(1, config.backup().lockWaitTimeout().toMillis()));
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     private DatabaseUnavailableException unavailable(String database, SQLException e) {
@@ -141,6 +158,9 @@ public class ServerInspector {
                     case "28P01", "28000" -> "Check PGVAULT_PG_USER / PGVAULT_PG_PASSWORD (or the Entra role of the "
                             + "managed identity with PGVAULT_PG_AUTH=entra).";
                     case "3D000" -> "The database disappeared during inspection; run the backup again.";
+                    case "55P03" -> "Another session holds a lock that blocks reading a table (e.g. a long ALTER TABLE "
+                            + "or LOCK TABLE); run the backup when it has finished (pgvault waits "
+                            + "PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT for a lock).";
                     case "08001", "08006", "08004" -> "Check PGVAULT_PG_HOST / PGVAULT_PG_PORT, the server's firewall "
                             + "rules or VNet integration, and that the server is running.";
                     default -> "Check the server's log and that the login role may CONNECT to every database.";

@@ -37,10 +37,15 @@ public class VaultClients {
         });
     }
 
-    /** The SDK retry policy every client uses. */
+    /** The SDK retry policy every client uses, with the default attempts and delay. */
     public static RequestRetryOptions retryOptions() {
-        return new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 6, Duration.ofSeconds(120),
-                Duration.ofMillis(500), Duration.ofSeconds(20), null);
+        return retryOptions(6, Duration.ofMillis(500));
+    }
+
+    /** The SDK's exponential retry policy with {@code maxTries} attempts, the first delay {@code retryDelay}. */
+    public static RequestRetryOptions retryOptions(int maxTries, Duration retryDelay) {
+        return new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, Math.max(1, maxTries), Duration.ofSeconds(120),
+                retryDelay, Duration.ofSeconds(20), null);
     }
 
     /** The vault's blob service. */
@@ -80,7 +85,8 @@ public class VaultClients {
     }
 
     private BlobServiceClient build() {
-        BlobServiceClientBuilder b = new BlobServiceClientBuilder().retryOptions(retryOptions());
+        BlobServiceClientBuilder b = new BlobServiceClientBuilder()
+                .retryOptions(retryOptions(vault.retryMaxTries(), vault.retryDelay()));
         Optional<String> cs = vault.connectionString().filter(s -> !s.isBlank());
         if (cs.isPresent()) {
             return b.connectionString(cs.get()).buildClient();

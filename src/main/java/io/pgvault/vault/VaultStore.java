@@ -58,14 +58,24 @@ public class VaultStore {
     public BlobContainerClient container() {
         BlobContainerClient c = clients.container();
         if (!containerChecked) {
+            boolean exists;
             try {
-                if (!c.exists()) {
-                    c.createIfNotExists();
-                }
-                containerChecked = true;
+                exists = c.exists();
             } catch (RuntimeException e) {
                 throw unavailable("open the vault container", c.getBlobContainerName(), e);
             }
+            if (!exists) {
+                try {
+                    c.createIfNotExists();
+                } catch (RuntimeException e) {
+                    VaultUnavailableException cause = unavailable("create the vault container", c.getBlobContainerName(), e);
+                    throw new VaultUnavailableException("The vault container \"" + c.getBlobContainerName()
+                            + "\" does not exist, and pgvault could not create it.", cause.evidence(),
+                            "Create the container (infra/ deploys it with the storage account), or point "
+                                    + "PGVAULT_VAULT_CONTAINER at the existing vault container.", e);
+                }
+            }
+            containerChecked = true;
         }
         return c;
     }
@@ -112,6 +122,10 @@ public class VaultStore {
                         "Another pgvault run changed it at the same time; look at the job list and retry.", e);
             }
             throw unavailable("write " + path, container().getBlobContainerName(), e);
+        } catch (VaultUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) { // the SDK's own failures when the service cannot be reached at all
+            throw unavailable("write " + path, clients.container().getBlobContainerName(), e);
         }
     }
 
@@ -129,6 +143,10 @@ public class VaultStore {
             throw unavailable("read " + path, container().getBlobContainerName(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (VaultUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable("read " + path, clients.container().getBlobContainerName(), e);
         }
     }
 
@@ -150,8 +168,10 @@ public class VaultStore {
                     }
                 }
             }
-        } catch (BlobStorageException e) {
-            throw unavailable("list " + prefix, container().getBlobContainerName(), e);
+        } catch (VaultUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable("list " + prefix, clients.container().getBlobContainerName(), e);
         }
         ids.sort(Comparator.naturalOrder());
         return ids;
@@ -170,7 +190,13 @@ public class VaultStore {
     /** Names of the blobs under a prefix. */
     public List<BlobItem> list(String prefix) {
         List<BlobItem> out = new ArrayList<>();
-        container().listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(out::add);
+        try {
+            container().listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(out::add);
+        } catch (VaultUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable("list " + prefix, clients.container().getBlobContainerName(), e);
+        }
         return out;
     }
 
@@ -194,8 +220,12 @@ public class VaultStore {
     }
 
     static VaultUnavailableException unavailable(String action, String container, RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause(); // the SDK wraps a refused connection in reactive exceptions: show the cause
+        }
         String status = e instanceof BlobStorageException b ? "status " + b.getStatusCode() + " " + b.getErrorCode()
-                : e.getClass().getSimpleName() + ": " + e.getMessage();
+                : root.getClass().getSimpleName() + ": " + root.getMessage();
         String hint = e instanceof BlobStorageException b && (b.getStatusCode() == 403 || b.getStatusCode() == 401)
                 ? "Grant the app's identity 'Storage Blob Data Contributor' on the vault account, or fix "
                         + "PGVAULT_VAULT_CONNECTION_STRING."

@@ -6,6 +6,8 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.LeaseStateType;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
+import io.pgvault.config.PgvaultConfig;
+import io.pgvault.errors.ConfigurationException;
 import io.pgvault.errors.ConflictException;
 import io.pgvault.matrix.WeekSlot;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +18,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.IsoFields;
 import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * The one-backup-per-ISO-week rule, race-free across function instances and machines.
  *
  * <p>A run claims {@code <server>/.weeks/<isoWeek>.json} with If-None-Match {@code *} (only one create can
- * win) and holds a 60-second blob lease on it, renewed every 20 seconds while it works. The slot is then:
+ * win) and holds a blob lease on it ({@code pgvault.vault.claim-lease-seconds}, 60 by default), renewed every
+ * third of that while it works. The slot is then:
  * <ul>
  * <li><b>held</b> while the claim is leased (a backup is running) or its backup has a manifest (committed);</li>
  * <li><b>released</b> when the run fails: it deletes its claim, so a failed backup can be retried in the same
@@ -40,19 +45,35 @@ import java.util.concurrent.TimeUnit;
 public class WeekClaims {
 
     private static final Logger LOG = Logger.getLogger(WeekClaims.class);
-    static final int LEASE_SECONDS = 60;
-    /** A claim younger than this without a lease may be a run between its create and its lease call. */
-    static final Duration GRACE = Duration.ofMinutes(2);
+    /** Azure's bounds of a finite blob lease. */
+    static final int MIN_LEASE_SECONDS = 15;
+    static final int MAX_LEASE_SECONDS = 60;
 
     private final VaultStore vault;
+    private final int leaseSeconds;
+    /** A claim younger than this without a lease may be a run between its create and its lease call. */
+    private final Duration grace;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pgvault-lease-renewer");
         t.setDaemon(true);
         return t;
     });
 
-    public WeekClaims(VaultStore vault) {
+    public WeekClaims(VaultStore vault, PgvaultConfig config) {
         this.vault = vault;
+        int lease = config.vault().claimLeaseSeconds();
+        if (lease < MIN_LEASE_SECONDS || lease > MAX_LEASE_SECONDS) {
+            throw new ConfigurationException("pgvault.vault.claim-lease-seconds is out of range.",
+                    "PGVAULT_VAULT_CLAIM_LEASE_SECONDS=" + lease,
+                    "Use a value from " + MIN_LEASE_SECONDS + " to " + MAX_LEASE_SECONDS + " (Azure's limits of a blob lease).");
+        }
+        this.leaseSeconds = lease;
+        this.grace = Duration.ofSeconds(2L * lease);
+    }
+
+    /** A claim without a lease is still treated as running until this long after it was made. */
+    public Duration grace() {
+        return grace;
     }
 
     /** What a claim blob says. */
@@ -145,13 +166,51 @@ public class WeekClaims {
             }
             throw e;
         }
-        boolean young = d.claimedAt() != null && d.claimedAt().isAfter(now.minus(GRACE));
+        boolean young = d.claimedAt() != null && d.claimedAt().isAfter(now.minus(grace));
         return Optional.of(new State(d, doc.get().etag(), committed, leased || young));
     }
 
     private record State(ClaimDocument doc, String etag, boolean committed, boolean running) {
         boolean holds() {
             return committed || running;
+        }
+    }
+
+    /** A week claim as found in the vault: its backup committed, still running, or neither (abandoned). */
+    public record Found(String isoWeek, String etag, ClaimDocument doc, boolean committed, boolean running) {
+        /** A dead run's claim: no manifest and no live lease. */
+        public boolean abandoned() {
+            return !committed && !running;
+        }
+    }
+
+    /** Every week claim of a server, oldest week first (for retention and the sweep of dead runs of past weeks). */
+    public List<Found> list(String server, Instant now) {
+        List<Found> out = new ArrayList<>();
+        String prefix = BackupLayout.checkServer(server) + "/.weeks/";
+        for (var item : vault.list(prefix)) {
+            String name = item.getName().substring(prefix.length());
+            if (!name.endsWith(".json")) {
+                continue;
+            }
+            String week = name.substring(0, name.length() - ".json".length());
+            state(server, week, now).ifPresent(st -> out.add(new Found(week, st.etag, st.doc, st.committed, st.running)));
+        }
+        out.sort(java.util.Comparator.comparing(Found::isoWeek));
+        return out;
+    }
+
+    /** Deletes a claim if it is still the version found; false if another run changed or removed it. */
+    public boolean delete(String server, Found claim) {
+        try {
+            vault.blob(BackupLayout.weekClaimPath(server, claim.isoWeek()))
+                    .deleteWithResponse(null, new BlobRequestConditions().setIfMatch(claim.etag()), null, null);
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 412 || e.getStatusCode() == 404 || e.getStatusCode() == 409) {
+                return false; // changed, gone, or leased by a run that just took it
+            }
+            throw e;
         }
     }
 
@@ -164,8 +223,9 @@ public class WeekClaims {
         Claim(BlobClient blob) {
             this.blob = blob;
             this.lease = new BlobLeaseClientBuilder().blobClient(blob).buildClient();
-            lease.acquireLease(LEASE_SECONDS);
-            this.renewal = renewer.scheduleAtFixedRate(this::renew, 20, 20, TimeUnit.SECONDS);
+            lease.acquireLease(leaseSeconds);
+            long every = Math.max(1, leaseSeconds / 3);
+            this.renewal = renewer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.SECONDS);
         }
 
         private void renew() {
@@ -183,7 +243,7 @@ public class WeekClaims {
                 lease.releaseLease();
             } catch (RuntimeException e) {
                 LOG.warnf("Could not release the week-slot lease on %s (it lapses in %ds): %s",
-                        blob.getBlobName(), LEASE_SECONDS, e.getMessage());
+                        blob.getBlobName(), leaseSeconds, e.getMessage());
             }
         }
 

@@ -52,10 +52,6 @@ class LargeCopyTest {
         }
     }
 
-    static {
-        RestoreClient.loadJdbcDriver();
-    }
-
     @Inject
     BackupService backups;
 

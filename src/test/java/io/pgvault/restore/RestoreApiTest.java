@@ -57,10 +57,6 @@ class RestoreApiTest {
     static final String BIG_DB = "ra_big";
     static final int BIG_MIB = 24;
 
-    static {
-        RestoreClient.loadJdbcDriver();
-    }
-
     @Inject
     BackupService backups;
 

@@ -26,19 +26,6 @@ final class RestoreClient {
     private RestoreClient() {
     }
 
-    /**
-     * Registers the PostgreSQL JDBC driver with DriverManager for the current Quarkus class loader: after a
-     * test profile restarted the app, the driver registered by the previous loader is invisible to
-     * TestServices' DriverManager calls ("No suitable driver") until something loads it again.
-     */
-    static void loadJdbcDriver() {
-        try {
-            Class.forName("org.postgresql.Driver", true, RestoreClient.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     static Response post(Object body) {
         return given().contentType(ContentType.JSON).body(body).when().post("/restore");
     }

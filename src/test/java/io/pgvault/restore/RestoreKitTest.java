@@ -41,10 +41,6 @@ class RestoreKitTest {
     static final String ODD_ROLE = "rk weird SUPERUSER \"name\"";
     static final List<String> DATABASES = List.of("-h", "a=b");
 
-    static {
-        RestoreClient.loadJdbcDriver();
-    }
-
     @Inject
     BackupService backups;
 

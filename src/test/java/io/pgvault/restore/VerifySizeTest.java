@@ -37,10 +37,6 @@ class VerifySizeTest {
         }
     }
 
-    static {
-        RestoreClient.loadJdbcDriver();
-    }
-
     @Inject
     BackupService backups;
 

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -58,7 +57,8 @@ public final class TestServices {
         p.setProperty("user", "postgres");
         p.setProperty("password", password());
         p.setProperty("PGDBNAME", database);
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/", p);
+        // the driver itself: DriverManager finds no driver for a test class loaded after a Quarkus restart
+        return new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + port + "/", p);
     }
 
     /** Runs SQL statements (one per string) in a database of the main test server. */

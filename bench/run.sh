@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# pgvault backup benchmark: one run, same data, same compression, on the project's own PostgreSQL + Azurite.
+#   bench/run.sh [--scale N] [--bytea-mb N] [--big-scale N] [--quick]
+# Cases:
+#   a  pg_dump alone to /dev/null (stdout: pg_dump 15 cannot fsync -f /dev/null), with the same compression
+#   b  pg_dump to a file, then the Azure SDK's parallel upload of that file (bin/pgvault upload-file: what a user
+#      scripts by hand)
+#   c  bin/pgvault backup (peak RSS by /usr/bin/time -v; the matrix preflight's share from pgvault's own log)
+# for compression modes gzip:6 (pg_dump's default) and zstd:1 (pgvault's default; case a = pg_dump -Z0 | zstd -1 -T2);
+# plus 4 databases at parallelism 1 vs 2, and peak RSS of the ~1 GB vs the ~4 GB database.
+# Results: bench/results/<time>.json and a table on stdout. Not a test: nothing here asserts.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SCALE=70        # pgbench scale 70 ≈ 1 GB
+BYTEA_MB=512    # bytea-heavy database
+BIG_SCALE=280   # ≈ 4 GB, memory case
+MULTI_SCALE=15  # 4 databases of ≈ 230 MB each
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) SCALE=$2; shift 2 ;;
+    --bytea-mb) BYTEA_MB=$2; shift 2 ;;
+    --big-scale) BIG_SCALE=$2; shift 2 ;;
+    --quick) SCALE=10; BYTEA_MB=64; BIG_SCALE=40; MULTI_SCALE=3; shift ;;
+    *) echo "usage: $0 [--scale N] [--bytea-mb N] [--big-scale N] [--quick]" >&2; exit 2 ;;
+  esac
+done
+command -v /usr/bin/time >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq time >/dev/null; }
+RUN_DIR="$(mktemp -d /tmp/pgvault-bench.XXXXXX)"
+cleanup() { scripts/services.sh stop "$RUN_DIR" || true; }
+trap cleanup EXIT
+scripts/services.sh start "$RUN_DIR"
+# shellcheck disable=SC1091
+source "$RUN_DIR/env.sh"
+[ -n "$(ls target/pgvault-*-runner.jar 2>/dev/null)" ] || ./mvnw -B -q -DskipTests package
+export PATH="$PGVAULT_PG_BIN:$PATH" PGHOST=127.0.0.1 PGPORT=$PGVAULT_PG_PORT PGUSER=postgres PGPASSWORD=$PGVAULT_PG_PASSWORD
+OUT="$ROOT/bench/results"; mkdir -p "$OUT"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+now() { date +%s.%N; }
+secs() { python3 -c "print(round($2 - $1, 3))"; }
+dbsize() { psql -XAtc "SELECT pg_database_size('$1')"; }
+
+echo "== building data (pgbench scale $SCALE, bytea $BYTEA_MB MB, big scale $BIG_SCALE, 4 x scale $MULTI_SCALE)"
+createdb bench_pgbench; pgbench -i -q -s "$SCALE" bench_pgbench >/dev/null 2>&1
+createdb bench_bytea
+psql -X -q -d bench_bytea -c "CREATE TABLE blobs (id int PRIMARY KEY, b bytea)" \
+  -c "ALTER TABLE blobs ALTER COLUMN b SET STORAGE EXTERNAL" \
+  -c "INSERT INTO blobs SELECT g, decode(repeat(md5(g::text) || md5((g+1)::text), 16384), 'hex') FROM generate_series(1, $BYTEA_MB) g"
+for i in 1 2 3 4; do createdb "bench_multi_$i"; pgbench -i -q -s "$MULTI_SCALE" "bench_multi_$i" >/dev/null 2>&1; done
+createdb bench_big; pgbench -i -q -s "$BIG_SCALE" bench_big >/dev/null 2>&1
+psql -X -q -d postgres -c "CHECKPOINT" -c "VACUUM ANALYZE"
+
+# Each pgvault run backs up a server that holds exactly the databases under test: other databases are made
+# unconnectable for the run (datallowconn=false), so the matrix excludes them.
+only() {
+  local db
+  for db in $(psql -XAtc "SELECT datname FROM pg_database WHERE datname LIKE 'bench_%'"); do
+    if [[ ",$1," == *",$db,"* ]]; then allow=true; else allow=false; fi
+    psql -X -q -d postgres -c "ALTER DATABASE $db ALLOW_CONNECTIONS $allow"
+  done
+}
+PGVAULT_RUNS=0
+pgvault_backup() { # name compression parallelism -> sets WALL (in-app backup time) PROC_WALL RSS PREFLIGHT_MS STORED
+  PGVAULT_RUNS=$((PGVAULT_RUNS + 1))
+  local log="$RUN_DIR/pgvault-$1.log"
+  local t0 t1
+  t0=$(now)
+  PGVAULT_SERVER_NAME="bench-$PGVAULT_RUNS" PGVAULT_BACKUP_COMPRESSION="$2" PGVAULT_BACKUP_PARALLELISM="$3" \
+    /usr/bin/time -v bin/pgvault backup >"$log" 2>&1
+  t1=$(now)
+  PROC_WALL=$(secs "$t0" "$t1")
+  # The backup's own wall time (what a warm function instance spends), without the CLI's JVM start.
+  WALL=$(sed -n 's/.*committed: .* in \([0-9.]*\) s (preflight.*/\1/p' "$log" | head -n 1)
+  [ -n "$WALL" ] || { echo "pgvault backup failed, see $log" >&2; tail -5 "$log" >&2; exit 1; }
+  RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+  PREFLIGHT_MS=$(sed -n 's/.*(preflight \([0-9]*\) ms).*/\1/p' "$log" | head -n 1)
+  STORED=$(sed -n 's/.*committed: [0-9]* database(s), \([0-9]*\) bytes in.*/\1/p' "$log" | head -n 1)
+}
+pg_dump_null() { # db compression
+  local t0; t0=$(now)
+  if [ "${2%%:*}" = zstd ]; then pg_dump -Fc -Z0 -d "$1" | zstd -q -"${2#zstd:}" -T2 -c >/dev/null
+  else pg_dump -Fc -Z"${2#gzip:}" -d "$1" >/dev/null; fi
+  A_WALL=$(secs "$t0" "$(now)")
+}
+file_then_upload() { # db compression
+  local f="$RUN_DIR/dump.file" t0; t0=$(now)
+  if [ "${2%%:*}" = zstd ]; then pg_dump -Fc -Z0 -d "$1" | zstd -q -"${2#zstd:}" -T2 -o "$f"
+  else pg_dump -Fc -Z"${2#gzip:}" -d "$1" -f "$f"; fi
+  bin/pgvault upload-file --file "$f" --blob "$STAMP-$1-${2%%:*}.dump" >/dev/null
+  B_WALL=$(secs "$t0" "$(now)")
+  B_BYTES=$(stat -c %s "$f"); rm -f "$f"
+}
+
+ITEMS=()
+add() { ITEMS+=("$1"); }
+printf "\n%-34s %9s %9s %9s %9s %7s %7s %9s %10s %6s\n" case a_s b_s c_s c_proc_s a/c b/c "c_MB/s" peakRSS_MB pre%
+for db in bench_pgbench bench_bytea; do
+  size=$(dbsize "$db")
+  for comp in gzip:6 zstd:1; do
+    only "$db"
+    pg_dump_null "$db" "$comp"
+    file_then_upload "$db" "$comp"
+    pgvault_backup "$db-$comp" "$comp" 2
+    ratio_ca=$(python3 -c "print(round($A_WALL / $WALL, 3))")
+    # b and c both as whole processes (each starts a JVM once)
+    ratio_bc=$(python3 -c "print(round($B_WALL / $PROC_WALL, 3))")
+    mbs=$(python3 -c "print(round($size / 1e6 / $WALL, 1))")
+    pre=$(python3 -c "print(round(${PREFLIGHT_MS:-0} / 10 / $WALL, 2))")
+    printf "%-34s %9s %9s %9s %9s %7s %7s %9s %10s %6s\n" "$db $comp ($((size / 1000000)) MB)" "$A_WALL" "$B_WALL" "$WALL" "$PROC_WALL" \
+      "$ratio_ca" "$ratio_bc" "$mbs" "$((RSS / 1024))" "$pre"
+    add "{\"case\":\"$db\",\"compression\":\"$comp\",\"db_bytes\":$size,\"a_pg_dump_s\":$A_WALL,\"b_file_upload_s\":$B_WALL,\"b_file_bytes\":$B_BYTES,\"c_pgvault_s\":$WALL,\"c_process_s\":$PROC_WALL,\"c_stored_bytes\":${STORED:-0},\"c_over_a_throughput\":$ratio_ca,\"b_over_c_wall\":$ratio_bc,\"c_peak_rss_kb\":$RSS,\"preflight_ms\":${PREFLIGHT_MS:-0}}"
+  done
+done
+
+only "bench_multi_1,bench_multi_2,bench_multi_3,bench_multi_4"
+pgvault_backup multi-p1 zstd:1 1; P1=$WALL
+pgvault_backup multi-p2 zstd:1 2; P2=$WALL
+pr=$(python3 -c "print(round($P2 / $P1, 3))")
+printf "\n4 databases: parallelism 1 %ss, parallelism 2 %ss, ratio %s (target <= 0.65)\n" "$P1" "$P2" "$pr"
+add "{\"case\":\"multi4\",\"p1_s\":$P1,\"p2_s\":$P2,\"p2_over_p1\":$pr}"
+
+only bench_pgbench; pgvault_backup mem-1g zstd:1 2; R1=$RSS; S1=$(dbsize bench_pgbench)
+only bench_big; pgvault_backup mem-4g zstd:1 2; R4=$RSS; S4=$(dbsize bench_big)
+printf "memory: %s MB database peak RSS %s MB; %s MB database peak RSS %s MB\n" $((S1 / 1000000)) $((R1 / 1024)) $((S4 / 1000000)) $((R4 / 1024))
+add "{\"case\":\"memory\",\"small_db_bytes\":$S1,\"small_peak_rss_kb\":$R1,\"big_db_bytes\":$S4,\"big_peak_rss_kb\":$R4}"
+only ""
+(IFS=,; echo "[${ITEMS[*]}]") > "$OUT/$STAMP.json"
+echo "results: $OUT/$STAMP.json"

@@ -1,0 +1,45 @@
+package io.pgvault.cli;
+
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobUploadFromFileOptions;
+import io.pgvault.vault.VaultStore;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pgvault upload-file}: uploads a local file into the vault container with the Azure SDK's own parallel
+ * file upload — what a user scripts by hand after {@code pg_dump -f}. The benchmark's case (b); never part of a
+ * backup (a file uploaded this way has no manifest, so it is not a backup).
+ */
+@Dependent
+@Unremovable
+@Command(name = "upload-file", description = "Upload a local file into the vault container (benchmark case b; not a backup).")
+public class UploadFileCommand implements Callable<Integer> {
+
+    @Inject
+    VaultStore vault;
+
+    @Option(names = "--file", required = true)
+    Path file;
+
+    @Option(names = "--blob", required = true, description = "Blob name under the vault container's 'manual/' prefix.")
+    String blob;
+
+    @Override
+    public Integer call() {
+        var options = new BlobUploadFromFileOptions(file.toString())
+                .setParallelTransferOptions(new ParallelTransferOptions().setBlockSizeLong(8L << 20).setMaxConcurrency(4))
+                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
+        vault.blob("manual/" + blob.replace("..", "_")).uploadFromFileWithResponse(options, Duration.ofHours(6), null);
+        System.out.println("uploaded " + file + " to manual/" + blob);
+        return 0;
+    }
+}

@@ -1,0 +1,281 @@
+package io.pgvault.retention;
+
+import com.azure.storage.blob.models.BlobImmutabilityPolicy;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobStorageException;
+import io.pgvault.config.PgvaultConfig;
+import io.pgvault.errors.DumpFailedException;
+import io.pgvault.jobs.JobRecord;
+import io.pgvault.jobs.JobStore;
+import io.pgvault.vault.BackupLayout;
+import io.pgvault.vault.Manifest;
+import io.pgvault.vault.VaultStore;
+import io.pgvault.vault.WeekClaims;
+import io.pgvault.verify.VerifyService;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies the retention policy to a server's backups: plans what goes and why, then deletes it. Guards that
+ * no rule overrides: the newest committed backup is never deleted; a backup with any blob under an unexpired
+ * immutability policy or a legal hold is kept; and while the newest backup's latest verify failed, nothing at
+ * all is deleted. A backup is deleted manifest first (from then on it does not exist, even if the rest fails),
+ * then its files, then its week claim. The same pass removes what dead runs left behind (a claim whose lease
+ * lapsed with no manifest, or a folder with no manifest that no running backup claims) and records those
+ * runs Interrupted.
+ */
+@ApplicationScoped
+public class RetentionService {
+
+    private static final Logger LOG = Logger.getLogger(RetentionService.class);
+
+    private final PgvaultConfig config;
+    private final VaultStore vault;
+    private final WeekClaims weeks;
+    private final JobStore jobs;
+    private final VerifyService verifies;
+    private final Clock clock;
+
+    public RetentionService(PgvaultConfig config, VaultStore vault, WeekClaims weeks, JobStore jobs,
+            VerifyService verifies, Clock clock) {
+        this.config = config;
+        this.vault = vault;
+        this.weeks = weeks;
+        this.jobs = jobs;
+        this.verifies = verifies;
+        this.clock = clock;
+    }
+
+    /** What happens to one committed backup. */
+    public record Decision(String backupId, String isoWeek, Instant startedAt, long bytes, boolean delete,
+            List<String> reasons) {
+    }
+
+    /** Leftovers of a run that never committed: its partial files and week claim. */
+    public record Cleanup(String backupId, String isoWeek, String reason) {
+    }
+
+    /** Everything a prune would do, newest backup first, with the reason for each. */
+    public record Plan(String server, Instant now, String policy, String blockedBy, List<Decision> backups,
+            List<Cleanup> cleanups) {
+        public List<Decision> deletions() {
+            return backups.stream().filter(Decision::delete).toList();
+        }
+
+        public List<Decision> kept() {
+            return backups.stream().filter(d -> !d.delete()).toList();
+        }
+    }
+
+    /** What a prune did (nothing, for a dry run). */
+    public record Outcome(Plan plan, boolean dryRun, List<String> deleted, List<String> cleaned, List<String> failures) {
+    }
+
+    /** The plan under the configured policy, now. */
+    public Plan plan(String server) {
+        return plan(server, RetentionPolicy.of(config.retention()), clock.instant());
+    }
+
+    /** The plan under {@code policy} at {@code now}. Reads the vault; changes nothing. */
+    public Plan plan(String server, RetentionPolicy policy, Instant now) {
+        BackupLayout.checkServer(server);
+        List<Manifest> catalog = vault.catalog(server);          // newest first
+        Set<String> committed = new HashSet<>();
+        catalog.forEach(m -> committed.add(m.backupId()));
+        List<Cleanup> cleanups = cleanups(server, committed, now);
+        String blockedBy = catalog.isEmpty() ? null : verificationGate(server, catalog.get(0));
+        Map<String, RetentionPolicy.Judgement> judged = policy.judge(
+                catalog.stream().map(m -> new RetentionPolicy.Backup(m.backupId(), m.startedAt())).toList(), now);
+        List<Decision> decisions = new ArrayList<>();
+        for (int i = 0; i < catalog.size(); i++) {
+            Manifest m = catalog.get(i);
+            RetentionPolicy.Judgement j = judged.get(m.backupId());
+            List<String> reasons = new ArrayList<>();
+            if (i == 0) {
+                reasons.add("newest committed backup (never deleted)");
+            }
+            reasons.addAll(j.keep());
+            boolean delete = reasons.isEmpty();
+            if (delete) {
+                Optional<String> protectedBy = protection(server, m, now);
+                if (protectedBy.isPresent()) {
+                    reasons.add(protectedBy.get() + " (never deleted while it lasts); the rules alone would delete it: "
+                            + String.join("; ", j.drop()));
+                    delete = false;
+                } else if (blockedBy != null) {
+                    reasons.add("the rules would delete it (" + String.join("; ", j.drop()) + "), but nothing is "
+                            + "deleted: " + blockedBy);
+                    delete = false;
+                } else {
+                    reasons.addAll(j.drop());
+                }
+            }
+            decisions.add(new Decision(m.backupId(), m.isoWeek(), m.startedAt(), m.totalBytes(), delete, List.copyOf(reasons)));
+        }
+        return new Plan(server, now, policy.describe(), blockedBy, List.copyOf(decisions),
+                blockedBy == null ? cleanups : List.of());
+    }
+
+    /** Prunes the configured server under the configured policy (or only plans it, for a dry run). */
+    public Outcome prune(String server, boolean dryRun) {
+        return apply(plan(server), dryRun);
+    }
+
+    /** Carries out a plan: leftovers of dead runs first, then the backups the plan deletes, oldest first. */
+    public Outcome apply(Plan plan, boolean dryRun) {
+        List<String> deleted = new ArrayList<>();
+        List<String> cleaned = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        if (dryRun) {
+            return new Outcome(plan, true, deleted, cleaned, failures);
+        }
+        for (Cleanup c : plan.cleanups()) {
+            try {
+                cleanUp(plan.server(), c, plan.now());
+                cleaned.add(c.backupId());
+            } catch (RuntimeException e) {
+                failures.add("leftovers of " + c.backupId() + ": " + e.getMessage());
+            }
+        }
+        List<Decision> oldestFirst = new ArrayList<>(plan.deletions());
+        java.util.Collections.reverse(oldestFirst);
+        for (Decision d : oldestFirst) {
+            try {
+                delete(plan.server(), d, plan.now());
+                deleted.add(d.backupId());
+                LOG.infof("retention: deleted backup %s of %s (%s)", d.backupId(), plan.server(), String.join("; ", d.reasons()));
+            } catch (RuntimeException e) {
+                failures.add("backup " + d.backupId() + ": " + e.getMessage());
+                LOG.warnf("retention: could not delete backup %s of %s: %s", d.backupId(), plan.server(), e.getMessage());
+            }
+        }
+        return new Outcome(plan, false, deleted, cleaned, failures);
+    }
+
+    /** Why nothing may be deleted: the newest backup's latest verify failed. */
+    private String verificationGate(String server, Manifest newest) {
+        return verifies.lastResult(server, newest.backupId())
+                .filter(j -> JobRecord.FAILED.equals(j.state()))
+                .map(j -> "the newest backup " + newest.backupId() + " failed verification (" + j.id() + ", "
+                        + j.endedAt() + "); verify it again or take a new backup")
+                .orElse(null);
+    }
+
+    /** The immutability policy or legal hold that protects any blob of a backup, if one does. */
+    Optional<String> protection(String server, Manifest m, Instant now) {
+        String prefix = BackupLayout.backupPrefix(server, m.backupId());
+        List<String> paths = new ArrayList<>();
+        paths.add(BackupLayout.MANIFEST);
+        m.files().forEach(f -> paths.add(f.path()));
+        for (String path : paths) {
+            BlobProperties props;
+            try {
+                props = vault.blob(prefix + path).getProperties();
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 404) {
+                    continue;
+                }
+                return Optional.of("the protection of " + path + " could not be read (status " + e.getStatusCode()
+                        + "), so it is kept to be safe");
+            }
+            if (Boolean.TRUE.equals(props.hasLegalHold())) {
+                return Optional.of("legal hold on " + path);
+            }
+            BlobImmutabilityPolicy policy = props.getImmutabilityPolicy();
+            if (policy != null && policy.getExpiryTime() != null && policy.getExpiryTime().toInstant().isAfter(now)) {
+                return Optional.of("immutability policy (" + policy.getPolicyMode() + ") on " + path + " until "
+                        + policy.getExpiryTime().toInstant());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void delete(String server, Decision d, Instant now) {
+        Manifest m = vault.manifest(server, d.backupId()).orElse(null);
+        if (m == null) {
+            return; // deleted by someone else meanwhile
+        }
+        Optional<String> protectedBy = protection(server, m, now); // re-checked: it may have changed since the plan
+        if (protectedBy.isPresent()) {
+            throw new IllegalStateException("kept: " + protectedBy.get());
+        }
+        String prefix = BackupLayout.backupPrefix(server, d.backupId());
+        vault.blob(prefix + BackupLayout.MANIFEST).delete();   // 1. the backup stops existing
+        List<String> left = deleteFiles(prefix);                 // 2. its files
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("manifest deleted, but " + left.size() + " file(s) stayed: " + left
+                    + "; the next prune removes them");
+        }
+        weeks.list(server, now).stream()                         // 3. its week claim
+                .filter(c -> d.backupId().equals(c.doc().backupId()))
+                .forEach(c -> weeks.delete(server, c));
+    }
+
+    private List<String> deleteFiles(String prefix) {
+        List<String> left = new ArrayList<>();
+        for (var item : vault.list(prefix)) {
+            try {
+                vault.blob(item.getName()).deleteIfExists();
+            } catch (BlobStorageException e) {
+                left.add(item.getName() + " (" + e.getStatusCode() + " " + e.getErrorCode() + ")");
+            }
+        }
+        return left;
+    }
+
+    /** Leftovers of runs that never committed and no longer run. Folders are listed before claims (see below). */
+    private List<Cleanup> cleanups(String server, Set<String> committed, Instant now) {
+        // A run creates its claim before its first file: a folder listed before the claims are read has its
+        // claim in that read, unless its run released it (it failed, and removes its own files).
+        List<String> folders = vault.backupFolders(server);
+        List<WeekClaims.Found> claims = weeks.list(server, now);
+        List<Cleanup> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (WeekClaims.Found c : claims) {
+            if (c.abandoned() && seen.add(c.doc().backupId())) {
+                out.add(new Cleanup(c.doc().backupId(), c.isoWeek(), "run claimed " + c.doc().claimedAt()
+                        + " and died (lease lapsed, no manifest): Interrupted; partial files and claim removed"));
+            }
+        }
+        for (String id : folders) {
+            if (committed.contains(id) || seen.contains(id)) {
+                continue;
+            }
+            boolean claimed = claims.stream().anyMatch(c -> id.equals(c.doc().backupId()) && !c.abandoned());
+            if (!claimed) {
+                seen.add(id);
+                out.add(new Cleanup(id, null, "folder without manifest that no running backup claims: partial files removed"));
+            }
+        }
+        return out;
+    }
+
+    private void cleanUp(String server, Cleanup c, Instant now) {
+        if (vault.manifest(server, c.backupId()).isPresent()) {
+            return; // it committed after all
+        }
+        List<String> left = deleteFiles(BackupLayout.backupPrefix(server, c.backupId()));
+        jobs.find(server, "backup-" + c.backupId()).filter(j -> !j.terminal()).ifPresent(j -> jobs.fail(j,
+                JobRecord.INTERRUPTED, new DumpFailedException("Backup " + c.backupId() + " was interrupted before its manifest.",
+                        "its week claim lost its lease with no manifest written (process killed or timed out)",
+                        "Nothing to do: it never became a backup; retention removed its partial files."), null));
+        if (c.isoWeek() != null && left.isEmpty()) {
+            weeks.list(server, now).stream()
+                    .filter(f -> f.isoWeek().equals(c.isoWeek()) && c.backupId().equals(f.doc().backupId()) && f.abandoned())
+                    .forEach(f -> weeks.delete(server, f));
+        }
+        if (!left.isEmpty()) {
+            throw new IllegalStateException(left.size() + " file(s) could not be deleted: " + left);
+        }
+        LOG.infof("retention: removed the leftovers of backup run %s of %s (%s)", c.backupId(), server, c.reason());
+    }
+}

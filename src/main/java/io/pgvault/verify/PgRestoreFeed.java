@@ -1,0 +1,132 @@
+package io.pgvault.verify;
+
+import io.pgvault.errors.DumpFailedException;
+import io.pgvault.errors.Redactor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Feeds an archive stream into {@code pg_restore} through its stdin (no temp file) and collects what it says:
+ * exit code, the number of table-of-contents entries it listed, and the tail of its stderr. pg_restore may
+ * stop reading before the end (with {@code --list} it reads only the header and the TOC): the rest of the
+ * stream is then left to the caller.
+ */
+final class PgRestoreFeed {
+
+    private static final int TAIL = 8 * 1024;
+
+    private PgRestoreFeed() {
+    }
+
+    /** What pg_restore made of the stream. {@code inputError}: the stream itself failed (e.g. a broken zstd frame). */
+    record Result(int exit, int tocEntries, boolean archiveHeader, String stderr, String inputError) {
+        boolean ok() {
+            return exit == 0 && inputError == null;
+        }
+
+        /** One line for a report: why pg_restore did not accept the archive. */
+        String problem() {
+            if (inputError != null) {
+                return inputError;
+            }
+            String s = stderr.strip();
+            return "pg_restore exit " + exit + (s.isEmpty() ? "" : ": " + s.lines().limit(3).reduce((a, b) -> a + " | " + b).orElse(""));
+        }
+    }
+
+    static Result run(ProcessBuilder pb, InputStream data, Duration timeout) {
+        Process p;
+        try {
+            p = pb.redirectErrorStream(false).start();
+        } catch (IOException e) {
+            throw new DumpFailedException("Could not start " + pb.command().get(0) + ".", e.getMessage(),
+                    "Install the PostgreSQL client (pg_restore) or set PGVAULT_PG_BIN_DIR.", e);
+        }
+        AtomicInteger entries = new AtomicInteger();
+        boolean[] header = new boolean[1];
+        Thread out = drain("pgvault-restore-out", p.getInputStream(), line -> {
+            if (line.startsWith("; Archive created at") || line.startsWith(";     Format: CUSTOM")) {
+                header[0] = true;
+            } else if (!line.isBlank() && !line.startsWith(";")) {
+                entries.incrementAndGet();
+            }
+        }, null);
+        StringBuilder err = new StringBuilder();
+        Thread errs = drain("pgvault-restore-err", p.getErrorStream(), null, err);
+        String inputError = null;
+        try (OutputStream stdin = p.getOutputStream()) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while (true) {
+                try {
+                    n = data.read(buf);
+                } catch (IOException e) {
+                    inputError = "the archive stream could not be read: " + e.getMessage();
+                    break;
+                }
+                if (n < 0) {
+                    break;
+                }
+                try {
+                    stdin.write(buf, 0, n);
+                } catch (IOException e) {
+                    break; // pg_restore stopped reading (it has what it needs, or it failed): its exit code tells
+                }
+            }
+        } catch (IOException ignored) {
+            // closing a pipe pg_restore already closed
+        }
+        int exit;
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+                return new Result(-1, entries.get(), header[0], "pg_restore did not finish within " + timeout, inputError);
+            }
+            exit = p.exitValue();
+            out.join(10_000);
+            errs.join(10_000);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while pg_restore ran", e);
+        }
+        String stderr;
+        synchronized (err) {
+            stderr = Redactor.redact(err.toString());
+        }
+        return new Result(exit, entries.get(), header[0], stderr, inputError);
+    }
+
+    private static Thread drain(String name, InputStream in, java.util.function.Consumer<String> lines, StringBuilder tail) {
+        Thread t = new Thread(() -> {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (lines != null) {
+                        lines.accept(line);
+                    }
+                    if (tail != null) {
+                        synchronized (tail) {
+                            tail.append(line).append('\n');
+                            if (tail.length() > TAIL) {
+                                tail.delete(0, tail.length() - TAIL);
+                            }
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

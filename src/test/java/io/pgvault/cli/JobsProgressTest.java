@@ -1,0 +1,72 @@
+package io.pgvault.cli;
+
+import io.pgvault.backup.BackupService;
+import io.pgvault.matrix.BackupType;
+import io.pgvault.testing.TestServices;
+import io.pgvault.vault.Manifest;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code bin/pgvault jobs} and {@code GET /api/jobs} after a real backup: bytes and MB/s of every database. */
+@QuarkusTest
+class JobsProgressTest {
+
+    @Inject
+    BackupService backups;
+
+    @Inject
+    CommandLine.IFactory factory;
+
+    @Test
+    void theJobListShowsBytesAndThroughputOfEachDatabase() {
+        TestServices.resetVault();
+        TestServices.recreateDatabase("jobs_progress");
+        TestServices.sql("jobs_progress", "CREATE TABLE t (id int, v text)",
+                "INSERT INTO t SELECT g, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 200000) g");
+        Manifest m = backups.backup(BackupType.FULL).manifest();
+        String jobId = "backup-" + m.backupId();
+
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, new CommandLine(new PgvaultCommand(), factory).execute("jobs"));
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith(jobId) && l.contains("Succeeded") && l.contains(m.backupId())
+                && l.contains(" " + m.totalBytes() + " ")), out);
+        for (Manifest.File f : m.databaseFiles()) {
+            Matcher line = Pattern.compile("(?m)^    " + Pattern.quote(f.database()) + " +Succeeded +(\\d+) bytes +([0-9.]+) MB/s$")
+                    .matcher(out);
+            assertTrue(line.find(), "a progress line for " + f.database() + ":\n" + out);
+            assertEquals(f.bytes(), Long.parseLong(line.group(1)), f.database());
+            if (f.database().equals("jobs_progress")) {
+                assertTrue(Double.parseDouble(line.group(2)) > 0, "MB/s of a dump of several MB: " + line.group());
+            }
+        }
+
+        List<Map<String, Object>> progress = given().queryParam("server", "test-pg").when().get("/jobs").then()
+                .statusCode(200).extract().jsonPath().getList("find { it.id == '" + jobId + "' }.progress");
+        Map<String, Object> big = progress.stream().filter(p -> "jobs_progress".equals(p.get("name"))).findFirst().orElseThrow();
+        assertEquals(m.databaseFiles().stream().filter(f -> f.database().equals("jobs_progress")).findFirst().orElseThrow().bytes(),
+                ((Number) big.get("bytes")).longValue());
+        assertTrue(((Number) big.get("mbPerSecond")).doubleValue() > 0);
+        TestServices.sql("postgres", "DROP DATABASE IF EXISTS jobs_progress WITH (FORCE)");
+    }
+}

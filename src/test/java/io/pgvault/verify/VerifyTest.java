@@ -1,0 +1,251 @@
+package io.pgvault.verify;
+
+import com.azure.core.util.BinaryData;
+import io.pgvault.backup.BackupService;
+import io.pgvault.errors.InvalidRequestException;
+import io.pgvault.errors.NotFoundException;
+import io.pgvault.cli.PgvaultCommand;
+import io.pgvault.jobs.JobRecord;
+import io.pgvault.matrix.BackupType;
+import io.pgvault.testing.TestServices;
+import io.pgvault.vault.Manifest;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * verify on real backups in Azurite: every file read back (size, SHA-256), each dump's TOC through the real
+ * {@code pg_restore --list}, the test restore into a scratch database of the real server — and files
+ * tampered with, truncated or removed in the vault are reported by name.
+ */
+@QuarkusTest
+class VerifyTest {
+
+    static final String SCRATCH = "pgvault_verify_scratch";
+
+    @Inject
+    BackupService backups;
+
+    @Inject
+    VerifyService verifies;
+
+    @Inject
+    CommandLine.IFactory factory;
+
+    Manifest manifest;
+
+    @BeforeEach
+    void backup() {
+        TestServices.resetVault();
+        TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + SCRATCH + " WITH (FORCE)");
+        TestServices.recreateDatabase("verify_small");
+        TestServices.sql("verify_small", "CREATE TABLE t (id int PRIMARY KEY, v text)",
+                "INSERT INTO t SELECT g, repeat(md5(g::text), g % 20) FROM generate_series(1, 20000) g");
+        manifest = backups.backup(BackupType.FULL).manifest();
+    }
+
+    /** Its database must not end up in other tests' backups. */
+    @AfterAll
+    static void dropDatabase() {
+        TestServices.sql("postgres", "DROP DATABASE IF EXISTS verify_small WITH (FORCE)");
+    }
+
+    @Test
+    void verifyOverHttpReadsEveryFileBackAndTheCliExitsZero() throws Exception {
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("server", "test-pg", "backupId", "latest", "testRestore", false))
+                .when().post("/verify")
+                .then().statusCode(202).extract().path("verifyId");
+        JobRecord job = poll(id);
+        assertEquals(JobRecord.SUCCEEDED, job.state(), () -> String.valueOf(job.error()));
+        assertEquals(JobRecord.KIND_VERIFY, job.kind());
+        assertEquals(manifest.backupId(), job.backupId());
+        assertEquals(manifest.files().size(), job.filesDone());
+        assertEquals(manifest.totalBytes(), job.bytes(), "every byte was read back");
+        for (Manifest.File f : manifest.files()) {
+            JobRecord.Progress p = job.progress().stream().filter(x -> x.name().equals(f.path())).findFirst().orElseThrow();
+            assertEquals(JobRecord.SUCCEEDED, p.state());
+            assertEquals(f.bytes(), p.bytes());
+        }
+        Cli cli = cli("verify", "--backup", manifest.backupId(), "--no-test-restore");
+        assertEquals(0, cli.exit(), cli.out());
+        assertTrue(cli.out().contains(manifest.backupId() + " verify-") && cli.out().contains("Succeeded"), cli.out());
+    }
+
+    @Test
+    void tamperedAndTruncatedFilesAreReportedByName() {
+        Manifest.File dump = file("verify_small");
+        Manifest.File roles = manifest.files().stream().filter(f -> f.kind().equals(Manifest.File.KIND_GLOBALS))
+                .findFirst().orElseThrow();
+        byte[] bytes = download(dump);
+        bytes[bytes.length / 2] ^= 0x5a;                        // one flipped byte, same size
+        upload(dump, bytes);
+        byte[] r = download(roles);
+        upload(roles, Arrays.copyOf(r, r.length / 2));          // truncated
+
+        JobRecord job = verify(manifest.backupId(), false);
+        assertEquals(JobRecord.FAILED, job.state());
+        assertEquals("integrity", job.error().code());
+        String msg = job.error().message();
+        assertTrue(msg.contains("failed verification: 2 of " + manifest.files().size()), msg);
+        assertTrue(msg.contains(dump.path() + ": ") && msg.contains("sha256 "), msg);
+        assertTrue(msg.contains(roles.path() + ": size " + r.length / 2 + " bytes, manifest says " + r.length + " (truncated)"), msg);
+        assertTrue(msg.contains("HINT: "), msg);
+        for (JobRecord.Progress p : job.progress()) {
+            boolean bad = p.name().equals(dump.path()) || p.name().equals(roles.path());
+            assertEquals(bad ? JobRecord.FAILED : JobRecord.SUCCEEDED, p.state(), p.name());
+        }
+        Cli cli = cli("verify", "--backup", "latest", "--no-test-restore");
+        assertEquals(4, cli.exit(), "exit 4: a damaged backup");
+        assertTrue(cli.out().contains(dump.path()), cli.out());
+    }
+
+    @Test
+    void aDumpWhoseArchiveIsUnreadableFailsItsTableOfContentsCheck() {
+        // Same size, valid zstd, but the archive inside is not a pg_dump archive: only pg_restore can tell.
+        Manifest.File dump = file("verify_small");
+        ByteArrayOutputStream garbage = new ByteArrayOutputStream();
+        try (var z = new com.github.luben.zstd.ZstdOutputStream(garbage)) {
+            z.write("this is not a custom-format archive".repeat(100).getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        upload(dump, garbage.toByteArray());
+        JobRecord job = verify(manifest.backupId(), false);
+        assertEquals(JobRecord.FAILED, job.state());
+        assertTrue(job.error().message().contains(dump.path() + ": size ")
+                && job.error().message().contains("table of contents unreadable (pg_restore exit 1"), job.error().message());
+    }
+
+    @Test
+    void aMissingFileIsReportedByName() {
+        Manifest.File dump = file("verify_small");
+        TestServices.vaultContainer().getBlobClient(path(dump)).delete();
+        JobRecord job = verify("latest", false);
+        assertEquals(JobRecord.FAILED, job.state());
+        assertTrue(job.error().message().contains(dump.path() + ": missing from the vault"), job.error().message());
+    }
+
+    @Test
+    void testRestoreRestoresEachDumpIntoTheScratchDatabaseAndDropsIt() {
+        JobRecord job = verify("latest", true);
+        assertEquals(JobRecord.SUCCEEDED, job.state(), () -> String.valueOf(job.error()));
+        assertEquals("test restore into " + SCRATCH, job.target());
+        assertFalse(databaseExists(SCRATCH), "the scratch database is dropped again");
+    }
+
+    @Test
+    void aScratchDatabasePgvaultDidNotCreateIsNeverDropped() {
+        TestServices.sql("postgres", "CREATE DATABASE " + SCRATCH);
+        try {
+            JobRecord job = verify("latest", true);
+            assertEquals(JobRecord.FAILED, job.state());
+            assertTrue(job.error().message().contains("exists and pgvault did not create it"), job.error().message());
+            assertTrue(databaseExists(SCRATCH), "a database pgvault did not create is left alone");
+        } finally {
+            TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + SCRATCH + " WITH (FORCE)");
+        }
+    }
+
+    @Test
+    void unknownBackupsAndBadRequestsAreRefusedBeforeAnyJob() {
+        var missing = assertThrows(NotFoundException.class,
+                () -> verifies.start(new VerifyRequest("test-pg", "20200101T000000Z", false)));
+        assertTrue(missing.render().contains("HINT: "), missing.render());
+        assertThrows(InvalidRequestException.class, () -> verifies.start(new VerifyRequest("test-pg", "../x", false)));
+        assertThrows(InvalidRequestException.class, () -> verifies.start(new VerifyRequest("../etc", "latest", false)));
+        given().contentType(ContentType.JSON).body(Map.of("server", "test-pg", "backupId", "20200101T000000Z"))
+                .when().post("/verify").then().statusCode(404).body("error", org.hamcrest.Matchers.equalTo("not-found"));
+        given().contentType(ContentType.JSON).body(Map.of("server", "test-pg", "backupId", "../x"))
+                .when().post("/verify").then().statusCode(400);
+        assertTrue(TestServices.vaultBlobs().stream().noneMatch(b -> b.contains("/.jobs/verify-")), "no verify job was started");
+    }
+
+    JobRecord verify(String backupId, boolean testRestore) {
+        VerifyAccepted a = verifies.start(new VerifyRequest("test-pg", backupId, testRestore));
+        try {
+            return verifies.await("test-pg", List.of(a.verifyId()), Duration.ofMinutes(3)).get(0);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    JobRecord poll(String id) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        JobRecord job = null;
+        while (Instant.now().isBefore(deadline)) {
+            job = given().queryParam("server", "test-pg").queryParam("id", id).when().get("/verifyStatus")
+                    .then().statusCode(200).extract().as(JobRecord.class);
+            if (job.terminal()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return job;
+    }
+
+    Manifest.File file(String database) {
+        return manifest.databaseFiles().stream().filter(f -> f.database().equals(database)).findFirst().orElseThrow();
+    }
+
+    String path(Manifest.File f) {
+        return "test-pg/" + manifest.backupId() + "/" + f.path();
+    }
+
+    byte[] download(Manifest.File f) {
+        return TestServices.vaultContainer().getBlobClient(path(f)).downloadContent().toBytes();
+    }
+
+    void upload(Manifest.File f, byte[] bytes) {
+        TestServices.vaultContainer().getBlobClient(path(f)).upload(BinaryData.fromBytes(bytes), true);
+    }
+
+    static boolean databaseExists(String name) {
+        try (var c = TestServices.connect(TestServices.pgPort(), "postgres");
+                var ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, name);
+            return ps.executeQuery().next();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Cli(int exit, String out) {
+    }
+
+    /** Runs a bin/pgvault command in this JVM (same services), capturing what it prints. */
+    Cli cli(String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        PrintStream oldErr = System.err;
+        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            int exit = new CommandLine(new PgvaultCommand(), factory).execute(args);
+            return new Cli(exit, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+    }
+}
