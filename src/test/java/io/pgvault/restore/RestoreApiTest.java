@@ -125,6 +125,13 @@ class RestoreApiTest {
             expected.add(prefix + kit);
         }
         assertEquals(expected, new HashSet<>(blobs(container, "")), "exactly the backup, its manifest and the kit");
+        // pgvault wrote with the vault's own account key (same account, no SAS given): its Shared Key covered the
+        // source too, so no SAS was made for the vault blobs (Azurite records the copy source; Azure drops it)
+        for (Manifest.File f : m.files()) {
+            String copySource = TestServices.blobService().getBlobContainerClient(container)
+                    .getBlobClient(prefix + f.path()).getProperties().getCopySource();
+            assertFalse(copySource != null && copySource.contains("sig="), f.path() + " copied with a SAS: " + copySource);
+        }
     }
 
     // ---- idempotency ----------------------------------------------------------------------------------------
