@@ -576,17 +576,22 @@ public class RestoreService {
         private UserDelegationKey delegationKey;
         private OffsetDateTime keyExpiry;
 
-        /** @param unsigned the copy request's own Shared Key covers the source (same account): no SAS at all */
+        /**
+         * @param unsigned the copy request's own Shared Key covers a source in the same account — for the
+         *                 asynchronous Copy Blob only; Copy Blob From URL wants a public or SAS source
+         */
         SourceSas(boolean unsigned) {
             this.unsigned = unsigned;
         }
 
         String urlFor(BlobClient blob, long bytes) {
-            if (unsigned) {
+            boolean asyncCopy = bytes < 0 || bytes > config.restore().syncCopyMaxBytes(); // as copyOne decides
+            if (unsigned && asyncCopy) {
                 return blob.getBlobUrl();
             }
-            Duration life = (bytes < 0 || bytes <= config.restore().syncCopyMaxBytes() ? Duration.ofMinutes(10)
-                    : config.restore().copyTimeout()).plusMinutes(15);
+            // the manifest (size not passed) is small: its copy ends at once
+            boolean quick = bytes < 0 || !asyncCopy;
+            Duration life = (quick ? Duration.ofMinutes(10) : config.restore().copyTimeout()).plusMinutes(15);
             OffsetDateTime expiry = OffsetDateTime.now().plus(life);
             var values = new BlobServiceSasSignatureValues(expiry, new BlobSasPermission().setReadPermission(true));
             if (clients.sharedKey().isPresent()) {
