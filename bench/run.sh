@@ -78,7 +78,7 @@ pgvault_backup() { # name compression parallelism -> sets WALL (in-app backup ti
     /usr/bin/time -v bin/pgvault backup >"$log" 2>&1
   t1=$(now)
   PROC_WALL=$(secs "$t0" "$t1")
-  # The backup's own wall time (what a warm function instance spends), without the CLI's JVM start.
+  # The backup's own wall time from pgvault's log: preflight to committed manifest (after the job record is created).
   WALL=$(sed -n 's/.*committed: .* in \([0-9.]*\) s (preflight.*/\1/p' "$log" | head -n 1)
   [ -n "$WALL" ] || { echo "pgvault backup failed, see $log" >&2; tail -5 "$log" >&2; exit 1; }
   RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")

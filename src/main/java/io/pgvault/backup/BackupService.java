@@ -89,7 +89,9 @@ public class BackupService {
     /** Runs one backup now (what the weekly timer does). */
     public BackupResult backup(BackupType type) {
         String server = BackupLayout.checkServer(config.serverName());
+        long tStart = System.nanoTime();
         Started started = startJob(server);
+        LOG.debugf("Backup %s: job record created in %d ms", started.job().backupId(), (System.nanoTime() - tStart) / 1_000_000);
         JobRecord job = started.job();
         String backupId = job.backupId();
         Instant start = started.at();
