@@ -116,6 +116,10 @@ public class VaultStore {
                     .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
                     .setRequestConditions(conditions), Duration.ofMinutes(2), Context.NONE);
         } catch (BlobStorageException e) {
+            if ((e.getStatusCode() == 409 || e.getStatusCode() == 412) && "*".equals(conditions.getIfNoneMatch())
+                    && holds(path, body)) {
+                return; // the SDK retried a create whose first attempt had succeeded: the document is ours
+            }
             if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
                 throw new ConflictException("The vault already holds a different version of " + path + ".",
                         "status " + e.getStatusCode() + " " + e.getErrorCode(),
@@ -126,6 +130,15 @@ public class VaultStore {
             throw e;
         } catch (RuntimeException e) { // the SDK's own failures when the service cannot be reached at all
             throw unavailable("write " + path, clients.container().getBlobContainerName(), e);
+        }
+    }
+
+    /** Whether the blob at {@code path} holds exactly {@code body}. */
+    private boolean holds(String path, byte[] body) {
+        try {
+            return java.util.Arrays.equals(body, container().getBlobClient(path).downloadContent().toBytes());
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
