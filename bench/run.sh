@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
 # pgvault backup benchmark: one run, same data, same compression, on the project's own PostgreSQL + Azurite.
-#   bench/run.sh [--scale N] [--bytea-mb N] [--big-scale N] [--quick]
+#   bench/run.sh [--scale N] [--bytea-mb N] [--text-rows N] [--big-scale N] [--quick]
 # Cases:
 #   a  pg_dump alone to /dev/null (stdout: pg_dump 15 cannot fsync -f /dev/null), with the same compression
 #   b  pg_dump to a file, then the Azure SDK's parallel upload of that file (bin/pgvault upload-file: what a user
 #      scripts by hand)
 #   c  bin/pgvault backup (peak RSS by /usr/bin/time -v; the matrix preflight's share from pgvault's own log)
-# for compression modes gzip:6 (pg_dump's default) and zstd:1 (pgvault's default; case a = pg_dump -Z0 | zstd -1 -T2);
-# plus 4 databases at parallelism 1 vs 2, and peak RSS of the ~1 GB vs the ~4 GB database.
+# for compression modes gzip:6 (pg_dump's default) and zstd:1 (pgvault's default; case a = pg_dump -Z0 | zstd -1 -T2),
+# on three databases: pgbench (~1 GB, very compressible), bytea-heavy (512 MB of incompressible bytea values) and
+# text (6M rows of md5 text, ~800 MB: where compression speed shows);
+# plus 4 databases at parallelism 1 vs 2 (and the same with the bare tools, the machine's own ceiling), and peak RSS
+# of the ~1 GB vs the ~4 GB database.
 # Results: bench/results/<time>.json and a table on stdout. Not a test: nothing here asserts.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SCALE=70        # pgbench scale 70 ≈ 1 GB
-BYTEA_MB=512    # bytea-heavy database
+BYTEA_MB=512    # bytea-heavy database: MB of incompressible bytea values
+TEXT_ROWS=6000000 # md5-text database: rows of three md5 strings
 BIG_SCALE=280   # ≈ 4 GB, memory case
 MULTI_SCALE=15  # 4 databases of ≈ 230 MB each
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE=$2; shift 2 ;;
     --bytea-mb) BYTEA_MB=$2; shift 2 ;;
+    --text-rows) TEXT_ROWS=$2; shift 2 ;;
     --big-scale) BIG_SCALE=$2; shift 2 ;;
-    --quick) SCALE=10; BYTEA_MB=64; BIG_SCALE=40; MULTI_SCALE=3; shift ;;
-    *) echo "usage: $0 [--scale N] [--bytea-mb N] [--big-scale N] [--quick]" >&2; exit 2 ;;
+    --quick) SCALE=10; BYTEA_MB=64; TEXT_ROWS=600000; BIG_SCALE=40; MULTI_SCALE=3; shift ;;
+    *) echo "usage: $0 [--scale N] [--bytea-mb N] [--text-rows N] [--big-scale N] [--quick]" >&2; exit 2 ;;
   esac
 done
 command -v /usr/bin/time >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq time >/dev/null; }
@@ -40,12 +45,16 @@ now() { date +%s.%N; }
 secs() { python3 -c "print(round($2 - $1, 3))"; }
 dbsize() { psql -XAtc "SELECT pg_database_size('$1')"; }
 
-echo "== building data (pgbench scale $SCALE, bytea $BYTEA_MB MB, big scale $BIG_SCALE, 4 x scale $MULTI_SCALE)"
+echo "== building data (pgbench scale $SCALE, bytea $BYTEA_MB MB, text $TEXT_ROWS rows, big scale $BIG_SCALE, 4 x scale $MULTI_SCALE)"
 createdb bench_pgbench; pgbench -i -q -s "$SCALE" bench_pgbench >/dev/null 2>&1
 createdb bench_bytea
 psql -X -q -d bench_bytea -c "CREATE TABLE blobs (id int PRIMARY KEY, b bytea)" \
   -c "ALTER TABLE blobs ALTER COLUMN b SET STORAGE EXTERNAL" \
-  -c "INSERT INTO blobs SELECT g, decode(repeat(md5(g::text) || md5((g+1)::text), 16384), 'hex') FROM generate_series(1, $BYTEA_MB) g"
+  -c "INSERT INTO blobs SELECT g, (SELECT decode(string_agg(md5(g || ':' || i), ''), 'hex') FROM generate_series(1, 32768) i)
+      FROM generate_series(1, $((BYTEA_MB * 2))) g"
+createdb bench_text
+psql -X -q -d bench_text -c "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS a, md5((g * 7)::text) AS b,
+      md5((g * 13)::text) AS c FROM generate_series(1, $TEXT_ROWS) g"
 for i in 1 2 3 4; do createdb "bench_multi_$i"; pgbench -i -q -s "$MULTI_SCALE" "bench_multi_$i" >/dev/null 2>&1; done
 createdb bench_big; pgbench -i -q -s "$BIG_SCALE" bench_big >/dev/null 2>&1
 psql -X -q -d postgres -c "CHECKPOINT" -c "VACUUM ANALYZE"
@@ -82,19 +91,20 @@ pg_dump_null() { # db compression
   else pg_dump -Fc -Z"${2#gzip:}" -d "$1" >/dev/null; fi
   A_WALL=$(secs "$t0" "$(now)")
 }
-file_then_upload() { # db compression
-  local f="$RUN_DIR/dump.file" t0; t0=$(now)
+file_then_upload() { # db compression -> B_WALL B_UPLOAD (the upload step alone, JVM start included)
+  local f="$RUN_DIR/dump.file" t0 t1; t0=$(now)
   if [ "${2%%:*}" = zstd ]; then pg_dump -Fc -Z0 -d "$1" | zstd -q -"${2#zstd:}" -T2 -o "$f"
   else pg_dump -Fc -Z"${2#gzip:}" -d "$1" -f "$f"; fi
+  t1=$(now)
   bin/pgvault upload-file --file "$f" --blob "$STAMP-$1-${2%%:*}.dump" >/dev/null
-  B_WALL=$(secs "$t0" "$(now)")
+  B_WALL=$(secs "$t0" "$(now)"); B_UPLOAD=$(secs "$t1" "$(now)")
   B_BYTES=$(stat -c %s "$f"); rm -f "$f"
 }
 
 ITEMS=()
 add() { ITEMS+=("$1"); }
 printf "\n%-34s %9s %9s %9s %9s %7s %7s %9s %10s %6s\n" case a_s b_s c_s c_proc_s a/c b/c "c_MB/s" peakRSS_MB pre%
-for db in bench_pgbench bench_bytea; do
+for db in bench_pgbench bench_bytea bench_text; do
   size=$(dbsize "$db")
   for comp in gzip:6 zstd:1; do
     only "$db"
@@ -108,16 +118,33 @@ for db in bench_pgbench bench_bytea; do
     pre=$(python3 -c "print(round(${PREFLIGHT_MS:-0} / 10 / $WALL, 2))")
     printf "%-34s %9s %9s %9s %9s %7s %7s %9s %10s %6s\n" "$db $comp ($((size / 1000000)) MB)" "$A_WALL" "$B_WALL" "$WALL" "$PROC_WALL" \
       "$ratio_ca" "$ratio_bc" "$mbs" "$((RSS / 1024))" "$pre"
-    add "{\"case\":\"$db\",\"compression\":\"$comp\",\"db_bytes\":$size,\"a_pg_dump_s\":$A_WALL,\"b_file_upload_s\":$B_WALL,\"b_file_bytes\":$B_BYTES,\"c_pgvault_s\":$WALL,\"c_process_s\":$PROC_WALL,\"c_stored_bytes\":${STORED:-0},\"c_over_a_throughput\":$ratio_ca,\"b_over_c_wall\":$ratio_bc,\"c_peak_rss_kb\":$RSS,\"preflight_ms\":${PREFLIGHT_MS:-0}}"
+    eval "C_WALL_${db}_${comp%%:*}=$WALL; C_BYTES_${db}_${comp%%:*}=${STORED:-0}"
+    add "{\"case\":\"$db\",\"compression\":\"$comp\",\"db_bytes\":$size,\"a_pg_dump_s\":$A_WALL,\"b_file_upload_s\":$B_WALL,\"b_upload_step_s\":$B_UPLOAD,\"b_file_bytes\":$B_BYTES,\"c_pgvault_s\":$WALL,\"c_process_s\":$PROC_WALL,\"c_stored_bytes\":${STORED:-0},\"c_over_a_throughput\":$ratio_ca,\"b_over_c_wall\":$ratio_bc,\"c_peak_rss_kb\":$RSS,\"preflight_ms\":${PREFLIGHT_MS:-0}}"
   done
+done
+
+# zstd:1 (pgvault's default) against gzip:6 (pg_dump's default): speed-up of the whole backup and output size.
+for db in bench_pgbench bench_bytea bench_text; do
+  gz_w=$(eval echo "\$C_WALL_${db}_gzip"); zs_w=$(eval echo "\$C_WALL_${db}_zstd")
+  gz_b=$(eval echo "\$C_BYTES_${db}_gzip"); zs_b=$(eval echo "\$C_BYTES_${db}_zstd")
+  sp=$(python3 -c "print(round($gz_w / $zs_w, 2))"); sz=$(python3 -c "print(round($zs_b / max($gz_b, 1), 3))")
+  printf "%s: zstd:1 backs up %sx faster than gzip:6 (target >= 4); output %s of gzip's (target <= 1)\n" "$db" "$sp" "$sz"
+  add "{\"case\":\"$db-zstd-vs-gzip\",\"speedup\":$sp,\"size_ratio\":$sz}"
 done
 
 only "bench_multi_1,bench_multi_2,bench_multi_3,bench_multi_4"
 pgvault_backup multi-p1 zstd:1 1; P1=$WALL
 pgvault_backup multi-p2 zstd:1 2; P2=$WALL
 pr=$(python3 -c "print(round($P2 / $P1, 3))")
-printf "\n4 databases: parallelism 1 %ss, parallelism 2 %ss, ratio %s (target <= 0.65)\n" "$P1" "$P2" "$pr"
-add "{\"case\":\"multi4\",\"p1_s\":$P1,\"p2_s\":$P2,\"p2_over_p1\":$pr}"
+# The machine's own ceiling: the same 4 dumps with the bare tools (pg_dump -Z0 | zstd -1), one after the other
+# and two at a time.
+raw() { pg_dump -Fc -Z0 -d "$1" | zstd -q -1 -T2 -c >/dev/null; }
+t0=$(now); for i in 1 2 3 4; do raw "bench_multi_$i"; done; R1=$(secs "$t0" "$(now)")
+t0=$(now); (raw bench_multi_1; raw bench_multi_3) & (raw bench_multi_2; raw bench_multi_4) & wait; R2=$(secs "$t0" "$(now)")
+rr=$(python3 -c "print(round($R2 / $R1, 3))")
+printf "\n4 databases: parallelism 1 %ss, parallelism 2 %ss, ratio %s (target <= 0.65); bare tools %ss vs %ss, ratio %s\n" \
+  "$P1" "$P2" "$pr" "$R1" "$R2" "$rr"
+add "{\"case\":\"multi4\",\"p1_s\":$P1,\"p2_s\":$P2,\"p2_over_p1\":$pr,\"tools_p1_s\":$R1,\"tools_p2_s\":$R2,\"tools_p2_over_p1\":$rr}"
 
 only bench_pgbench; pgvault_backup mem-1g zstd:1 2; R1=$RSS; S1=$(dbsize bench_pgbench)
 only bench_big; pgvault_backup mem-4g zstd:1 2; R4=$RSS; S4=$(dbsize bench_big)

@@ -36,6 +36,8 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +47,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Takes a backup of the configured server, in the order pgBackRest's backup command reads:
@@ -104,6 +107,7 @@ public class BackupService {
             try {
                 job = job.withState(JobRecord.RUNNING, clock.instant());
                 jobs.save(job);
+                LOG.debugf("Backup %s: week claimed and job Running after %d ms", backupId, (System.nanoTime() - t0) / 1_000_000);
                 progress = new BackupProgress(jobs, job, clock, verdict.selection().included().size() + 1);
                 List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
                 manifest = manifest(preflight, backupId, start, files);
@@ -210,10 +214,16 @@ public class BackupService {
         String server = BackupLayout.checkServer(config.serverName());
         // The three inspections touch different systems (PostgreSQL, the local tools, the vault): run them at
         // once, so the preflight costs the slowest of them, not their sum.
-        CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(tools::pgDumpVersion);
-        CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(
-                () -> weeks.slot(server, WeekClaims.isoWeek(now), now));
-        ServerFacts facts = inspector.inspect();
+        long t0 = System.nanoTime();
+        // A bad compression setting is refused here, before anything is claimed; zstd's native library loads
+        // meanwhile, not when the first dump has started.
+        DumpCompression compression = DumpCompression.parse(config.backup().compression());
+        CompletableFuture.runAsync(compression::warmUp);
+        CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(() -> timed("pg_dump --version", t0,
+                tools::pgDumpVersion));
+        CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(() -> timed("week slot", t0,
+                () -> weeks.slot(server, WeekClaims.isoWeek(now), now)));
+        ServerFacts facts = timed("server inspection", t0, inspector::inspect);
         String pgDumpVersion = join(pgDump);
         WeekSlot slot = join(weekSlot);
         PgvaultConfig.Vault v = config.vault();
@@ -222,6 +232,12 @@ public class BackupService {
         Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
                 new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot));
         return new Preflight(facts, pgDumpVersion, verdict);
+    }
+
+    private static <T> T timed(String what, long since, Supplier<T> step) {
+        T value = step.get();
+        LOG.debugf("Preflight: %s done after %d ms", what, (System.nanoTime() - since) / 1_000_000);
+        return value;
     }
 
     private static <T> T join(CompletableFuture<T> f) {
@@ -243,15 +259,24 @@ public class BackupService {
         int parallelism = config.backup().parallelism() > 0 ? config.backup().parallelism()
                 : Runtime.getRuntime().availableProcessors();
         RunningDumps running = new RunningDumps();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, databases.size() + 1)));
+        // One thread more than the database slots: the (small) roles dump never holds back a database.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, databases.size())) + 1);
         try {
-            List<Future<Manifest.File>> futures = new ArrayList<>();
             String prefix = BackupLayout.backupPrefix(server, backupId);
-            futures.add(pool.submit(() -> dumpRoles(prefix, progress, running)));
+            List<Future<Manifest.File>> futures = new ArrayList<>(Collections.nCopies(databases.size() + 1, null));
+            futures.set(0, pool.submit(() -> dumpRoles(prefix, progress, running)));
+            // Largest first, so the longest dump never starts last and the slots end together; files keep their
+            // numbers (the order of the server's catalog).
+            List<Integer> bySize = new ArrayList<>();
             for (int i = 0; i < databases.size(); i++) {
+                bySize.add(i);
+            }
+            bySize.sort(Comparator.comparingLong((Integer i) -> databases.get(i).sizeBytes()).reversed());
+            for (int i : bySize) {
                 DatabaseFacts db = databases.get(i);
                 String path = prefix + BackupLayout.databaseFile(i + 1, db.name(), compression.extension());
-                futures.add(pool.submit(() -> dumpDatabase(db, prefix, path, compression, parallelism, progress, running)));
+                futures.set(i + 1, pool.submit(() -> dumpDatabase(db, prefix, path, compression, parallelism, progress,
+                        running)));
             }
             List<Manifest.File> files = new ArrayList<>();
             for (Future<Manifest.File> f : futures) {

@@ -79,6 +79,17 @@ public record DumpCompression(String algorithm, int level) {
         return z;
     }
 
+    /** Loads what compressing needs (zstd's native library) ahead of the first dump; harmless if it fails. */
+    public void warmUp() {
+        if (ZSTD.equals(algorithm)) {
+            try {
+                com.github.luben.zstd.util.Native.load();
+            } catch (RuntimeException | LinkageError e) {
+                // the first dump loads it again and reports the failure where it matters
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return NONE.equals(algorithm) ? NONE : algorithm + ":" + level;

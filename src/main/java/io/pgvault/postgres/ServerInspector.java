@@ -17,6 +17,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Gathers the facts the support matrix judges, over JDBC: server version, recovery state, every database
@@ -83,13 +87,45 @@ public class ServerInspector {
         } catch (SQLException e) {
             throw unavailable(config.pg().database(), e);
         }
-        List<ByteaFacts> bytea = new ArrayList<>();
-        for (DatabaseFacts db : SupportMatrix.selectDatabases(databases).included()) {
-            bytea.addAll(largestByteaValues(db.name()));
-        }
+        List<ByteaFacts> bytea = largestByteaValues(SupportMatrix.selectDatabases(databases).included());
         return new ServerFacts(config.serverName(), version, versionNum / 10000, inRecovery, databases, bytea,
                 placement(config.server()));
     }
+
+    /**
+     * The largest bytea values of several databases, a few databases at once: each costs a connection and a
+     * heap scan per bytea table, and on a server with many databases their sum would dominate the preflight.
+     */
+    private List<ByteaFacts> largestByteaValues(List<DatabaseFacts> included) {
+        if (included.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.min(INSPECTION_CONCURRENCY, included.size()));
+        try {
+            List<Future<List<ByteaFacts>>> each = new ArrayList<>();
+            for (DatabaseFacts db : included) {
+                each.add(pool.submit(() -> largestByteaValues(db.name())));
+            }
+            List<ByteaFacts> out = new ArrayList<>();
+            for (var f : each) {
+                try {
+                    out.addAll(f.get());
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("inspection interrupted", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Databases inspected at once: enough to hide connection latency, few enough not to load the server. */
+    private static final int INSPECTION_CONCURRENCY = 4;
 
     /**
      * The largest value of each bytea column in one database. {@code octet_length} of a bytea reads the

@@ -159,7 +159,8 @@ public class RestoreService {
         jobs.save(job);
         JobRecord copying = job;
         BlobContainerClient targetContainer = targets.client(target);
-        runner.submit(() -> copy(copying, manifest, targetContainer, prefix, option, markerPath));
+        boolean sameKey = targets.sharesVaultKey(target);
+        runner.submit(() -> copy(copying, manifest, targetContainer, prefix, option, markerPath, sameKey));
         return accepted(job);
     }
 
@@ -401,7 +402,7 @@ public class RestoreService {
     }
 
     private void copy(JobRecord start, Manifest manifest, BlobContainerClient target, String prefix, String option,
-            String markerPath) {
+            String markerPath, boolean sameKey) {
         Run run = new Run(start);
         try {
             BlobRequestConditions dest = FAIL_IF_EXISTS.equals(option)
@@ -409,7 +410,7 @@ public class RestoreService {
             List<Manifest.File> files = manifest.files();
             List<JobRecord.Progress> done = new ArrayList<>();
             long bytes = 0;
-            SourceSas sas = new SourceSas();
+            SourceSas sas = new SourceSas(sameKey);
             for (Manifest.File f : files) {
                 long t0 = System.nanoTime();
                 BlobClient source = vault.blob(prefix + f.path());
@@ -447,8 +448,13 @@ public class RestoreService {
                                     : "Check both storage accounts and restore again with recoveryOption Overwrite.", e), null);
         } catch (RuntimeException e) {
             LOG.errorf("Restore %s failed: %s", run.job.id(), io.pgvault.errors.Redactor.redact(String.valueOf(e.getMessage())));
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
             jobs.fail(run.job, JobRecord.FAILED, new RestoreTargetException("The restore failed unexpectedly.",
-                    e.getClass().getSimpleName(), "Restore again with recoveryOption Overwrite; if it fails again, "
+                    root.getClass().getSimpleName() + ": " + io.pgvault.errors.Redactor.redact(String.valueOf(
+                            root.getMessage())), "Restore again with recoveryOption Overwrite; if it fails again, "
                             + "look at the function's log.", e), null);
         } finally {
             deleteMarker(markerPath);
@@ -566,12 +572,26 @@ public class RestoreService {
      * it ends), plus a margin.
      */
     private final class SourceSas {
+        private final boolean unsigned;
         private UserDelegationKey delegationKey;
         private OffsetDateTime keyExpiry;
 
+        /**
+         * @param unsigned the copy request's own Shared Key covers a source in the same account — for the
+         *                 asynchronous Copy Blob only; Copy Blob From URL wants a public or SAS source
+         */
+        SourceSas(boolean unsigned) {
+            this.unsigned = unsigned;
+        }
+
         String urlFor(BlobClient blob, long bytes) {
-            Duration life = (bytes < 0 || bytes <= config.restore().syncCopyMaxBytes() ? Duration.ofMinutes(10)
-                    : config.restore().copyTimeout()).plusMinutes(15);
+            boolean asyncCopy = bytes < 0 || bytes > config.restore().syncCopyMaxBytes(); // as copyOne decides
+            if (unsigned && asyncCopy) {
+                return blob.getBlobUrl();
+            }
+            // the manifest (size not passed) is small: its copy ends at once
+            boolean quick = bytes < 0 || !asyncCopy;
+            Duration life = (quick ? Duration.ofMinutes(10) : config.restore().copyTimeout()).plusMinutes(15);
             OffsetDateTime expiry = OffsetDateTime.now().plus(life);
             var values = new BlobServiceSasSignatureValues(expiry, new BlobSasPermission().setReadPermission(true));
             if (clients.sharedKey().isPresent()) {

@@ -1,13 +1,13 @@
 package io.pgvault.restore;
 
+import com.azure.core.util.HttpClientOptions;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.vault.VaultClients;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import com.azure.storage.common.policy.RequestRetryOptions;
-import com.azure.storage.common.policy.RetryPolicyType;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,15 +33,34 @@ public class TargetClients {
         return guard.check(url);
     }
 
+    /**
+     * Whether pgvault writes to the target with the vault's own account key (no SAS given, same account): then
+     * the copy request's Shared Key authorization also covers reading the vault blob, and the source URL needs
+     * no SAS at all. (Locally with Azurite; in Azure only if the vault is reached with a connection string.)
+     */
+    public boolean sharesVaultKey(TargetGuard.Target target) {
+        return target.sas() == null
+                && clients.sharedKey().filter(k -> k.getAccountName().equals(target.account())).isPresent();
+    }
+
     /** The guard itself, for the SAS check. */
     public TargetGuard guard() {
         return guard;
     }
 
-    /** A client for the copy: the SDK's full retry policy, as a long copy should ride out a storage hiccup. */
+    /**
+     * A client for the copy: retries like the vault's clients, but one call may take up to 15 minutes — a
+     * synchronous Copy Blob From URL of up to 256 MiB answers only when the bytes are copied (and Azurite
+     * answers even an asynchronous Copy Blob only then), which the SDK's 60-second response timeout would cut
+     * and retry.
+     */
     public BlobContainerClient client(TargetGuard.Target target) {
-        return build(target, VaultClients.retryOptions());
+        return build(target, new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 6, CALL_TIMEOUT,
+                Duration.ofMillis(500), Duration.ofSeconds(20), null));
     }
+
+    /** Longest single storage call of a copy. */
+    static final Duration CALL_TIMEOUT = Duration.ofMinutes(15);
 
     /**
      * A client for the checks made while the HTTP request waits: two tries of at most 10 s each, so an
@@ -54,7 +73,8 @@ public class TargetClients {
 
     private BlobContainerClient build(TargetGuard.Target target, RequestRetryOptions retry) {
         BlobContainerClientBuilder b = new BlobContainerClientBuilder().endpoint(target.urlWithSas())
-                .retryOptions(retry);
+                .retryOptions(retry).clientOptions(new HttpClientOptions().setResponseTimeout(retry.getTryTimeoutDuration())
+                        .setReadTimeout(retry.getTryTimeoutDuration()));
         if (target.sas() == null) {
             var key = clients.sharedKey().filter(k -> k.getAccountName().equals(target.account()));
             if (key.isPresent()) {

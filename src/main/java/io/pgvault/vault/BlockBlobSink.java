@@ -31,7 +31,7 @@ import java.util.concurrent.Future;
 
 /**
  * An output stream that uploads what is written to it straight into a new block blob: fixed-size blocks
- * staged in parallel from a small pool of reusable buffers (so memory is {@code blockSize × (inFlight+1)}
+ * staged in parallel from a small pool of reusable buffers (so memory is at most {@code blockSize × (inFlight+1)}
  * whatever the stream's length), SHA-256 and MD5 computed on the way, and the blob committed only by
  * {@link #commit()} with If-None-Match {@code *}: an existing blob is never overwritten, and a stream that
  * is {@linkplain #abort() aborted} leaves no blob (its uncommitted blocks expire in the service).
@@ -41,6 +41,9 @@ public final class BlockBlobSink extends OutputStream {
     private final BlockBlobClient blob;
     private final ExecutorService uploads;
     private final BlockingQueue<byte[]> freeBuffers;
+    private final int blockSize;
+    private final int maxBuffers;
+    private int allocatedBuffers;
     private final List<String> blockIds = new ArrayList<>();
     private final List<Future<?>> pending = new ArrayList<>();
     private final MessageDigest sha256;
@@ -58,11 +61,13 @@ public final class BlockBlobSink extends OutputStream {
         this.uploads = uploads;
         this.tier = tier;
         this.contentType = contentType;
-        this.freeBuffers = new ArrayBlockingQueue<>(blocksInFlight + 1);
-        for (int i = 0; i <= blocksInFlight; i++) {
-            freeBuffers.add(new byte[blockSize]);
-        }
-        this.current = freeBuffers.poll();
+        this.blockSize = blockSize;
+        this.maxBuffers = blocksInFlight + 1;
+        this.freeBuffers = new ArrayBlockingQueue<>(maxBuffers);
+        // Buffers are made as the stream needs them: a small file (roles, an empty database) costs one block,
+        // not the whole pool, and only a stream that outruns its uploads reaches the bound.
+        this.current = new byte[blockSize];
+        this.allocatedBuffers = 1;
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
             this.md5 = MessageDigest.getInstance("MD5");
@@ -110,7 +115,12 @@ public final class BlockBlobSink extends OutputStream {
             }
         }));
         try {
-            current = freeBuffers.take(); // back-pressure: waits while every buffer is in flight
+            byte[] next = freeBuffers.poll();
+            if (next == null && allocatedBuffers < maxBuffers) {
+                next = new byte[blockSize];
+                allocatedBuffers++;
+            }
+            current = next != null ? next : freeBuffers.take(); // back-pressure: waits while every buffer is in flight
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for an upload slot");
@@ -180,6 +190,11 @@ public final class BlockBlobSink extends OutputStream {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** Block buffers made so far (at most blocks in flight + 1). */
+    int allocatedBuffers() {
+        return allocatedBuffers;
     }
 
     /** Abandons the upload: nothing is committed, so no blob appears. */

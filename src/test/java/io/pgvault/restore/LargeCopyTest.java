@@ -3,6 +3,8 @@ package io.pgvault.restore;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlockListType;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.pgvault.backup.BackupService;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.testing.TestServices;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -75,11 +78,14 @@ class LargeCopyTest {
                 .listBlocks(BlockListType.COMMITTED).getCommittedBlocks().size();
         assertTrue(blocks > 1, "the vault file is a multi-block blob: " + blocks + " block(s)");
 
+        // A SAS on the target, as with a target in another account: the vault blob is then read through a SAS too.
         String container = RestoreClient.newContainer("lc");
+        String sas = TestServices.blobService().getBlobContainerClient(container).generateSas(
+                new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1), BlobContainerSasPermission.parse("rcwl")));
         Map<String, Object> body = new HashMap<>();
         body.put("server", RestoreClient.SERVER);
         body.put("backupId", m.backupId());
-        body.put("targetContainerUrl", RestoreClient.url(container));
+        body.put("targetContainerUrl", RestoreClient.url(container) + "?" + sas);
         String log;
         JsonPath end;
         try (LogCapture capture = new LogCapture(Level.FINE, "io.pgvault.restore")) {
@@ -98,6 +104,7 @@ class LargeCopyTest {
         BlobProperties props = restored.getProperties();
         assertEquals(big.bytes(), props.getBlobSize());
         // the read SAS of an asynchronous copy lives as long as the copy may take (copy-timeout) plus 15 minutes
+        assertTrue(props.getCopySource() == null || props.getCopySource().contains("sig="), "the source had a SAS");
         RestoreClient.assertCopySourceHarmless(big.path(), props.getCopySource(), Duration.ofHours(6).plusMinutes(16));
         // and the bytes: the test's own SHA-256 of the restored file equals the manifest's
         MessageDigest sha = MessageDigest.getInstance("SHA-256");

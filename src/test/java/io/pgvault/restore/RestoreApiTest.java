@@ -105,10 +105,12 @@ class RestoreApiTest {
         assertEquals(m.backupId(), accepted.getString("backupId"));
         assertEquals("/api/restoreStatus?server=" + SERVER + "&id=" + id, accepted.getString("statusUrl"));
 
-        // the status URL works as given; the first poll finds the copy still running
+        // the status URL works as given; the first poll finds the copy running or already done (an idle machine
+        // copies 24 MiB within one Azurite account in well under a poll), never Validating or Failed. That the 202
+        // did not wait for the copy is proven below by endedAt > the moment the 202 arrived.
         JsonPath first = given().basePath("").get(accepted.getString("statusUrl")).then().statusCode(200)
                 .extract().jsonPath();
-        assertEquals("Copying", first.getString("state"), "the restore was still running after the 202");
+        assertTrue(List.of("Copying", "Succeeded").contains(first.getString("state")), first.prettify());
 
         JsonPath end = RestoreClient.awaitEnd(id, Duration.ofMinutes(3));
         assertEquals("Succeeded", end.getString("state"), end.prettify());

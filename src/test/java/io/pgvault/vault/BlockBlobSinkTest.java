@@ -1,0 +1,86 @@
+package io.pgvault.vault;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.AccessTier;
+import com.azure.storage.blob.models.BlockListType;
+import io.pgvault.testing.TestServices;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The streaming sink on its own, against real Azurite: what it stores is what was written, and its buffers are
+ * made as the stream needs them, never more than {@code blocksInFlight + 1}.
+ */
+class BlockBlobSinkTest {
+
+    static final int BLOCK = 64 * 1024;
+    static ExecutorService uploads;
+    static BlobContainerClient container;
+
+    @BeforeAll
+    static void start() {
+        uploads = Executors.newFixedThreadPool(4);
+        container = TestServices.blobService().getBlobContainerClient("sink-" + UUID.randomUUID().toString().substring(0, 8));
+        container.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        uploads.shutdownNow();
+        container.delete();
+    }
+
+    BlockBlobSink sink(String name, int inFlight) {
+        return new BlockBlobSink(container.getBlobClient(name).getBlockBlobClient(), uploads, BLOCK, inFlight,
+                AccessTier.HOT, "application/octet-stream");
+    }
+
+    @Test
+    void aSmallFileCostsOneBufferAndOnePutBlob() throws Exception {
+        BlockBlobSink sink = sink("small", 4);
+        byte[] data = "roles and tablespaces".getBytes();
+        sink.write(data, 0, data.length);
+        BlockBlobSink.StoredFile stored = sink.commit();
+        assertEquals(1, sink.allocatedBuffers(), "one buffer for a file smaller than a block");
+        assertArrayEquals(data, container.getBlobClient("small").downloadContent().toBytes());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), stored.sha256());
+    }
+
+    @Test
+    void aLongStreamStaysWithinItsBuffersAndStoresExactlyItsBytes() throws Exception {
+        int inFlight = 3;
+        BlockBlobSink sink = sink("long", inFlight);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        Random random = new Random(42);
+        byte[] chunk = new byte[10_000]; // not a divisor of the block size: blocks fill across writes
+        long total = 0;
+        for (int i = 0; i < 200; i++) {
+            random.nextBytes(chunk);
+            sink.write(chunk, 0, chunk.length);
+            sha.update(chunk);
+            total += chunk.length;
+            assertTrue(sink.allocatedBuffers() <= inFlight + 1, "buffers: " + sink.allocatedBuffers());
+        }
+        BlockBlobSink.StoredFile stored = sink.commit();
+        assertEquals(total, stored.bytes());
+        assertEquals(HexFormat.of().formatHex(sha.digest()), stored.sha256());
+        var blob = container.getBlobClient("long");
+        assertEquals(total, blob.getProperties().getBlobSize());
+        assertEquals((total + BLOCK - 1) / BLOCK, blob.getBlockBlobClient().listBlocks(BlockListType.COMMITTED)
+                .getCommittedBlocks().size());
+        assertEquals(stored.sha256(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(blob.downloadContent().toBytes())));
+    }
+}
