@@ -11,6 +11,7 @@ import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -37,6 +38,8 @@ import java.util.concurrent.Future;
  * is {@linkplain #abort() aborted} leaves no blob (its uncommitted blocks expire in the service).
  */
 public final class BlockBlobSink extends OutputStream {
+
+    private static final Logger LOG = Logger.getLogger(BlockBlobSink.class);
 
     private final BlockBlobClient blob;
     private final ExecutorService uploads;
@@ -178,11 +181,15 @@ public final class BlockBlobSink extends OutputStream {
             if ((e.getStatusCode() != 409 && e.getStatusCode() != 412) || !holdsOurs(headers.getContentMd5())) {
                 throw e;
             }
+            LOG.infof("Commit of %s answered %d %s on a retry, but the blob holds exactly what was written (%d bytes, "
+                    + "same MD5): an earlier attempt whose answer was lost committed it", blob.getBlobName(),
+                    e.getStatusCode(), e.getErrorCode(), bytes);
         }
         return new StoredFile(blob.getBlobName(), bytes, HexFormat.of().formatHex(sha256.digest()),
                 Base64.getEncoder().encodeToString(headers.getContentMd5()));
     }
 
+    /** Whether the blob now in the service is exactly what this sink wrote: same size and Content-MD5. */
     private boolean holdsOurs(byte[] contentMd5) {
         try {
             var props = blob.getProperties();
