@@ -358,6 +358,9 @@ public class BackupService {
 
     private void removePartialFiles(String server, String backupId) {
         try {
+            // The manifest first: had a failed commit of it reached the vault after all, no moment may show a
+            // manifest whose files are already gone.
+            vault.blob(BackupLayout.manifestPath(server, backupId)).deleteIfExists();
             int n = vault.deletePrefix(BackupLayout.backupPrefix(server, backupId));
             if (n > 0) {
                 LOG.infof("Removed %d partial file(s) of failed backup %s", n, backupId);

@@ -6,10 +6,12 @@ import com.azure.core.util.Context;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -36,6 +38,8 @@ import java.util.concurrent.Future;
  * is {@linkplain #abort() aborted} leaves no blob (its uncommitted blocks expire in the service).
  */
 public final class BlockBlobSink extends OutputStream {
+
+    private static final Logger LOG = Logger.getLogger(BlockBlobSink.class);
 
     private final BlockBlobClient blob;
     private final ExecutorService uploads;
@@ -156,22 +160,43 @@ public final class BlockBlobSink extends OutputStream {
         closed = true;
         BlobHttpHeaders headers = new BlobHttpHeaders().setContentType(contentType).setContentMd5(md5.digest());
         BlobRequestConditions createOnly = new BlobRequestConditions().setIfNoneMatch("*");
-        if (blockIds.isEmpty()) {
-            // Small file: one Put Blob instead of Put Block + Put Block List.
-            BinaryData data = BinaryData.fromByteBuffer(ByteBuffer.wrap(current, 0, position));
-            blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(data)
-                    .setHeaders(headers).setRequestConditions(createOnly).setTier(tier), null, Context.NONE);
-        } else {
-            if (position > 0) {
-                stageCurrent();
+        if (!blockIds.isEmpty() && position > 0) {
+            stageCurrent();
+        }
+        rethrowFailures(true);
+        try {
+            if (blockIds.isEmpty()) {
+                // Small file: one Put Blob instead of Put Block + Put Block List.
+                BinaryData data = BinaryData.fromByteBuffer(ByteBuffer.wrap(current, 0, position));
+                blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(data)
+                        .setHeaders(headers).setRequestConditions(createOnly).setTier(tier), null, Context.NONE);
+            } else {
+                Response<BlockBlobItem> r = blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds)
+                        .setHeaders(headers).setRequestConditions(createOnly).setTier(tier), null, Context.NONE);
+                r.getValue();
             }
-            rethrowFailures(true);
-            Response<BlockBlobItem> r = blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds)
-                    .setHeaders(headers).setRequestConditions(createOnly).setTier(tier), null, Context.NONE);
-            r.getValue();
+        } catch (BlobStorageException e) {
+            // The SDK retries a request whose response was lost; if the first attempt created the blob, the retry
+            // meets If-None-Match and fails. The blob is ours if it has exactly our size and MD5.
+            if ((e.getStatusCode() != 409 && e.getStatusCode() != 412) || !holdsOurs(headers.getContentMd5())) {
+                throw e;
+            }
+            LOG.infof("Commit of %s answered %d %s on a retry, but the blob holds exactly what was written (%d bytes, "
+                    + "same MD5): an earlier attempt whose answer was lost committed it", blob.getBlobName(),
+                    e.getStatusCode(), e.getErrorCode(), bytes);
         }
         return new StoredFile(blob.getBlobName(), bytes, HexFormat.of().formatHex(sha256.digest()),
                 Base64.getEncoder().encodeToString(headers.getContentMd5()));
+    }
+
+    /** Whether the blob now in the service is exactly what this sink wrote: same size and Content-MD5. */
+    private boolean holdsOurs(byte[] contentMd5) {
+        try {
+            var props = blob.getProperties();
+            return props.getBlobSize() == bytes && java.util.Arrays.equals(contentMd5, props.getContentMd5());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Block buffers made so far (at most blocks in flight + 1). */

@@ -16,6 +16,7 @@ import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.VaultUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class VaultStore {
+
+    private static final Logger LOG = Logger.getLogger(VaultStore.class);
 
     private final VaultClients clients;
     private final PgvaultConfig config;
@@ -116,6 +119,13 @@ public class VaultStore {
                     .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
                     .setRequestConditions(conditions), Duration.ofMinutes(2), Context.NONE);
         } catch (BlobStorageException e) {
+            if ((e.getStatusCode() == 409 || e.getStatusCode() == 412) && "*".equals(conditions.getIfNoneMatch())
+                    && holds(path, body)) {
+                // the SDK retried a create whose first attempt succeeded but whose answer was lost
+                LOG.infof("Create of %s answered %d %s on a retry, but the blob holds exactly this document: an "
+                        + "earlier attempt whose answer was lost created it", path, e.getStatusCode(), e.getErrorCode());
+                return;
+            }
             if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
                 throw new ConflictException("The vault already holds a different version of " + path + ".",
                         "status " + e.getStatusCode() + " " + e.getErrorCode(),
@@ -126,6 +136,15 @@ public class VaultStore {
             throw e;
         } catch (RuntimeException e) { // the SDK's own failures when the service cannot be reached at all
             throw unavailable("write " + path, clients.container().getBlobContainerName(), e);
+        }
+    }
+
+    /** Whether the blob at {@code path} holds exactly {@code body}. */
+    private boolean holds(String path, byte[] body) {
+        try {
+            return java.util.Arrays.equals(body, container().getBlobClient(path).downloadContent().toBytes());
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ package io.pgvault.vault;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.AccessTier;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockListType;
 import io.pgvault.testing.TestServices;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,5 +84,29 @@ class BlockBlobSinkTest {
                 .getCommittedBlocks().size());
         assertEquals(stored.sha256(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(blob.downloadContent().toBytes())));
+    }
+
+    /**
+     * A 409/412 on commit is taken for success only when the blob already holds exactly what was written (the
+     * retry of a commit whose answer was lost). A different blob of the same size under the name stays, and the
+     * commit fails: for a small file (Put Blob) and for a stream of several blocks (Put Block List).
+     */
+    @Test
+    void anExistingBlobOfTheSameSizeButOtherBytesStillFailsTheCommit() {
+        for (int size : new int[] {1000, 3 * BLOCK + 17}) {
+            String name = "taken-" + size;
+            byte[] theirs = new byte[size];
+            byte[] ours = new byte[size];
+            new Random(1).nextBytes(theirs);
+            new Random(2).nextBytes(ours);
+            container.getBlobClient(name).upload(com.azure.core.util.BinaryData.fromBytes(theirs));
+            BlockBlobSink sink = sink(name, 2);
+            var e = assertThrows(BlobStorageException.class, () -> {
+                sink.write(ours, 0, ours.length);
+                sink.commit();
+            }, "commit over another blob of " + size + " bytes");
+            assertTrue(e.getStatusCode() == 409 || e.getStatusCode() == 412, "status " + e.getStatusCode());
+            assertArrayEquals(theirs, container.getBlobClient(name).downloadContent().toBytes(), "the other blob stays");
+        }
     }
 }
