@@ -113,7 +113,7 @@ public class BackupService {
                 progress = new BackupProgress(jobs, job, clock, verdict.selection().included().size() + 1);
                 List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
                 manifest = manifest(preflight, backupId, start, files);
-                vault.createJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
+                vault.createOwnJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
             } catch (RuntimeException e) {
                 removePartialFiles(server, backupId);
                 claim.release();

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -193,7 +194,7 @@ public final class BlockBlobSink extends OutputStream {
     private boolean holdsOurs(byte[] contentMd5) {
         try {
             var props = blob.getProperties();
-            return props.getBlobSize() == bytes && java.util.Arrays.equals(contentMd5, props.getContentMd5());
+            return props.getBlobSize() == bytes && Arrays.equals(contentMd5, props.getContentMd5());
         } catch (RuntimeException e) {
             return false;
         }

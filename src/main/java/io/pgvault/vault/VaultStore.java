@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -90,24 +91,37 @@ public class VaultStore {
                 b.blockSizeBytes(), b.blocksInFlight(), AccessTier.fromString(config.vault().accessTier()), contentType);
     }
 
-    /** Creates a JSON document that must not exist yet. */
+    /**
+     * Creates a JSON document that must not exist yet. Any existing blob is a conflict, even one with the same
+     * bytes: two runs may write equal documents (a job record of the same id, a restore marker), and each must
+     * learn that the other was first.
+     */
     public void createJson(String path, Object document) {
-        upload(path, document, new BlobRequestConditions().setIfNoneMatch("*"));
+        upload(path, document, new BlobRequestConditions().setIfNoneMatch("*"), false);
+    }
+
+    /**
+     * Creates a JSON document that must not exist yet and whose content no other run can produce (it names this
+     * run's backup id: a manifest, a week claim). If the storage call's answer is lost and the SDK's retry meets
+     * the blob, finding exactly these bytes means the first attempt created it: that is success, not a conflict.
+     */
+    public void createOwnJson(String path, Object document) {
+        upload(path, document, new BlobRequestConditions().setIfNoneMatch("*"), true);
     }
 
     /** Writes a document that has a single writer (a job record, updated by the job that owns it). */
     public void writeJson(String path, Object document) {
-        upload(path, document, new BlobRequestConditions());
+        upload(path, document, new BlobRequestConditions(), false);
     }
 
     /** Replaces a JSON document only if it is still the version read ({@code etag}); null etag creates it. */
     public void replaceJson(String path, Object document, String etag) {
         upload(path, document, etag == null
                 ? new BlobRequestConditions().setIfNoneMatch("*")
-                : new BlobRequestConditions().setIfMatch(etag));
+                : new BlobRequestConditions().setIfMatch(etag), false);
     }
 
-    private void upload(String path, Object document, BlobRequestConditions conditions) {
+    private void upload(String path, Object document, BlobRequestConditions conditions, boolean ownContent) {
         byte[] body;
         try {
             body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
@@ -119,8 +133,7 @@ public class VaultStore {
                     .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
                     .setRequestConditions(conditions), Duration.ofMinutes(2), Context.NONE);
         } catch (BlobStorageException e) {
-            if ((e.getStatusCode() == 409 || e.getStatusCode() == 412) && "*".equals(conditions.getIfNoneMatch())
-                    && holds(path, body)) {
+            if (ownContent && (e.getStatusCode() == 409 || e.getStatusCode() == 412) && holds(path, body)) {
                 // the SDK retried a create whose first attempt succeeded but whose answer was lost
                 LOG.infof("Create of %s answered %d %s on a retry, but the blob holds exactly this document: an "
                         + "earlier attempt whose answer was lost created it", path, e.getStatusCode(), e.getErrorCode());
@@ -142,7 +155,7 @@ public class VaultStore {
     /** Whether the blob at {@code path} holds exactly {@code body}. */
     private boolean holds(String path, byte[] body) {
         try {
-            return java.util.Arrays.equals(body, container().getBlobClient(path).downloadContent().toBytes());
+            return Arrays.equals(body, container().getBlobClient(path).downloadContent().toBytes());
         } catch (RuntimeException e) {
             return false;
         }

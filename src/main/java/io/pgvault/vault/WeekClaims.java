@@ -113,7 +113,7 @@ public class WeekClaims {
         String path = BackupLayout.weekClaimPath(server, week);
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                vault.createJson(path, new ClaimDocument(backupId, week, now));
+                vault.createOwnJson(path, new ClaimDocument(backupId, week, now));
                 return new Claim(vault.blob(path));
             } catch (ConflictException taken) {
                 Optional<State> s = state(server, week, now);
