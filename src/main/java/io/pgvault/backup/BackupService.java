@@ -89,15 +89,18 @@ public class BackupService {
     /** Runs one backup now (what the weekly timer does). */
     public BackupResult backup(BackupType type) {
         String server = BackupLayout.checkServer(config.serverName());
-        long tStart = System.nanoTime();
+        long t0 = System.nanoTime();
+        // The server's inspection needs nothing from the job record, so it runs while the record is written: in a
+        // fresh process both mostly load classes (JDBC, the storage SDK), and on two cores they overlap.
+        CompletableFuture<ServerFacts> inspection = CompletableFuture.supplyAsync(
+                () -> timed("server inspection", t0, inspector::inspect));
         Started started = startJob(server);
-        LOG.debugf("Backup %s: job record created in %d ms", started.job().backupId(), (System.nanoTime() - tStart) / 1_000_000);
+        LOG.debugf("Backup %s: job record created after %d ms", started.job().backupId(), (System.nanoTime() - t0) / 1_000_000);
         JobRecord job = started.job();
         String backupId = job.backupId();
         Instant start = started.at();
         try {
-            long t0 = System.nanoTime();
-            Preflight preflight = preflight(type, start);                               // inspect + judge
+            Preflight preflight = preflight(type, start, inspection, t0);               // inspect + judge
             long preflightMillis = (System.nanoTime() - t0) / 1_000_000;
             Verdict verdict = preflight.verdict();
             if (!verdict.allowed()) {
@@ -213,10 +216,15 @@ public class BackupService {
 
     /** Inspects the server and vault and judges them: everything the backup would refuse, at once. */
     public Preflight preflight(BackupType type, Instant now) {
+        long t0 = System.nanoTime();
+        return preflight(type, now, CompletableFuture.supplyAsync(() -> timed("server inspection", t0,
+                inspector::inspect)), t0);
+    }
+
+    private Preflight preflight(BackupType type, Instant now, CompletableFuture<ServerFacts> inspection, long t0) {
         String server = BackupLayout.checkServer(config.serverName());
         // The three inspections touch different systems (PostgreSQL, the local tools, the vault): run them at
         // once, so the preflight costs the slowest of them, not their sum.
-        long t0 = System.nanoTime();
         // A bad compression setting is refused here, before anything is claimed; zstd's native library loads
         // meanwhile, not when the first dump has started.
         DumpCompression compression = DumpCompression.parse(config.backup().compression());
@@ -225,7 +233,7 @@ public class BackupService {
                 tools::pgDumpVersion));
         CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(() -> timed("week slot", t0,
                 () -> weeks.slot(server, WeekClaims.isoWeek(now), now)));
-        ServerFacts facts = timed("server inspection", t0, inspector::inspect);
+        ServerFacts facts = join(inspection);
         String pgDumpVersion = join(pgDump);
         WeekSlot slot = join(weekSlot);
         PgvaultConfig.Vault v = config.vault();
@@ -261,12 +269,15 @@ public class BackupService {
         int parallelism = config.backup().parallelism() > 0 ? config.backup().parallelism()
                 : Runtime.getRuntime().availableProcessors();
         RunningDumps running = new RunningDumps();
-        // One thread more than the database slots: the (small) roles dump never holds back a database.
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, databases.size())) + 1);
+        // The (small) roles dump has its own thread: it never holds back a database, and the database slots stay
+        // exactly pgvault.backup.parallelism.
+        ExecutorService rolesThread = Executors.newSingleThreadExecutor();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, databases.size())));
+        List<ExecutorService> pools = List.of(rolesThread, pool);
         try {
             String prefix = BackupLayout.backupPrefix(server, backupId);
             List<Future<Manifest.File>> futures = new ArrayList<>(Collections.nCopies(databases.size() + 1, null));
-            futures.set(0, pool.submit(() -> dumpRoles(prefix, progress, running)));
+            futures.set(0, rolesThread.submit(() -> dumpRoles(prefix, progress, running)));
             // Largest first, so the longest dump never starts last and the slots end together; files keep their
             // numbers (the order of the server's catalog).
             List<Integer> bySize = new ArrayList<>();
@@ -285,17 +296,17 @@ public class BackupService {
                 try {
                     files.add(f.get());
                 } catch (ExecutionException e) {
-                    running.stopAll(pool, futures); // one failure ends the backup: stop the others
+                    running.stopAll(pools, futures); // one failure ends the backup: stop the others
                     throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    running.stopAll(pool, futures);
+                    running.stopAll(pools, futures);
                     throw new IllegalStateException("backup interrupted", e);
                 }
             }
             return files;
         } finally {
-            pool.shutdownNow();
+            pools.forEach(ExecutorService::shutdownNow);
         }
     }
 
@@ -399,17 +410,21 @@ public class BackupService {
             }
         }
 
-        void stopAll(ExecutorService pool, List<? extends Future<?>> tasks) {
+        void stopAll(List<ExecutorService> pools, List<? extends Future<?>> tasks) {
             stopping = true;
             processes.forEach(Process::destroyForcibly); // a killed dump ends its task before any commit
             // No interrupts: an interrupted SDK call returns at once while its request still completes on the
             // wire, so a commit in flight would land after the partial files were removed. Queued dumps are
             // cancelled; running ones end on their own (their tool was killed) or finish a commit already sent.
             tasks.forEach(t -> t.cancel(false));
-            pool.shutdown();
+            pools.forEach(ExecutorService::shutdown);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             try {
-                if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
-                    LOG.warn("Some dumps of the failed backup did not stop within 2 minutes");
+                for (ExecutorService pool : pools) {
+                    if (!pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        LOG.warn("Some dumps of the failed backup did not stop within 2 minutes");
+                        break;
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

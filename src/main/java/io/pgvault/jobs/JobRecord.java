@@ -55,6 +55,10 @@ public record JobRecord(
     }
 
     public boolean terminal() {
+        return isTerminal(state);
+    }
+
+    private static boolean isTerminal(String state) {
         return SUCCEEDED.equals(state) || FAILED.equals(state) || REFUSED.equals(state) || INTERRUPTED.equals(state);
     }
 
@@ -71,8 +75,11 @@ public record JobRecord(
     }
 
     public JobRecord failed(String newState, Failure failure, List<String> newViolations, Instant now) {
+        // Items still under way when the job ended (e.g. the dumps of a killed run) end with it, not "Running".
+        List<Progress> ended = progress.stream().map(p -> isTerminal(p.state()) ? p
+                : new Progress(p.name(), newState, p.bytes(), p.mbPerSecond())).toList();
         return new JobRecord(id, kind, server, newState, startedAt, now, now, backupId, target, bytes, filesDone,
-                filesTotal, progress, newViolations == null ? violations : List.copyOf(newViolations), failure, warnings);
+                filesTotal, ended, newViolations == null ? violations : List.copyOf(newViolations), failure, warnings);
     }
 
     /** The job with more warnings: things that went wrong without failing it (e.g. an immutability policy not set). */

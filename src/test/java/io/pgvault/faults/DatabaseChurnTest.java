@@ -39,7 +39,7 @@ class DatabaseChurnTest extends FaultTestBase {
         }
     }
 
-    // dumped in this order, before every other database of the test server
+    // FIRST is made larger than DROPPED, so that (largest first, one at a time) it is dumped before it
     static final String FIRST = "faults_churn_a";
     static final String DROPPED = "faults_churn_b";
     static final String CREATED = "faults_churn_c";
@@ -53,6 +53,7 @@ class DatabaseChurnTest extends FaultTestBase {
     void databaseDroppedAfterInspectionFailsTheBackupCleanlyAndARetrySucceeds() throws Exception {
         Snapshot earlier = freshVaultWithEarlierBackup();
         Databases.createSmall(FIRST);
+        TestServices.sql(FIRST, "CREATE TABLE filler AS SELECT g, repeat('x', 1000) AS v FROM generate_series(1, 2000) g");
         Databases.createSmall(DROPPED);
         PgvaultException e;
         try (Connection lock = Databases.lockTable(FIRST, "t")) {

@@ -110,6 +110,8 @@ class ProcessFaultsTest extends FaultTestBase {
 
         JobRecord deadJob = jobs.get(SERVER, "backup-" + dead);
         assertEquals(JobRecord.INTERRUPTED, deadJob.state(), deadJob.toString());
+        assertTrue(deadJob.progress().stream().noneMatch(p -> JobRecord.RUNNING.equals(p.state())),
+                "no dump of the dead run still shows Running: " + deadJob.progress());
         assertTrue(deadJob.error().message().contains("interrupted") && deadJob.error().message().contains("\nHINT: "),
                 deadJob.error().message());
         assertTrue(blobsUnder(BackupLayout.backupPrefix(SERVER, dead)).isEmpty(), "the dead run's files are removed");
