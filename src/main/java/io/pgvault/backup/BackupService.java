@@ -5,6 +5,7 @@ import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.DumpFailedException;
 import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.errors.PgvaultException;
+import io.pgvault.errors.Redactor;
 import io.pgvault.errors.VaultUnavailableException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
@@ -20,9 +21,9 @@ import io.pgvault.matrix.VaultFacts;
 import io.pgvault.matrix.Verdict;
 import io.pgvault.matrix.WeekSlot;
 import io.pgvault.postgres.DumpProcess;
-import io.pgvault.retention.AfterCommit;
 import io.pgvault.postgres.PgTools;
 import io.pgvault.postgres.ServerInspector;
+import io.pgvault.retention.AfterCommit;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.BlockBlobSink;
 import io.pgvault.vault.Manifest;
@@ -41,6 +42,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +50,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Takes a backup of the configured server, in the order pgBackRest's backup command reads:
@@ -92,8 +95,7 @@ public class BackupService {
         long t0 = System.nanoTime();
         // The server's inspection needs nothing from the job record, so it runs while the record is written: in a
         // fresh process both mostly load classes (JDBC, the storage SDK), and on two cores they overlap.
-        CompletableFuture<ServerFacts> inspection = CompletableFuture.supplyAsync(
-                () -> timed("server inspection", t0, inspector::inspect));
+        CompletableFuture<ServerFacts> inspection = inspectAsync(t0);
         Started started = startJob(server);
         LOG.debugf("Backup %s: job record created after %d ms", started.job().backupId(), (System.nanoTime() - t0) / 1_000_000);
         JobRecord job = started.job();
@@ -167,7 +169,7 @@ public class BackupService {
             jobs.fail(job, state, e, violations);
         } catch (RuntimeException recordFailed) {
             LOG.warnf("Could not record the failure of %s in the vault: %s", job.id(),
-                    io.pgvault.errors.Redactor.redact(String.valueOf(recordFailed.getMessage())));
+                    Redactor.redact(String.valueOf(recordFailed.getMessage())));
             e.addSuppressed(recordFailed);
         }
     }
@@ -217,8 +219,11 @@ public class BackupService {
     /** Inspects the server and vault and judges them: everything the backup would refuse, at once. */
     public Preflight preflight(BackupType type, Instant now) {
         long t0 = System.nanoTime();
-        return preflight(type, now, CompletableFuture.supplyAsync(() -> timed("server inspection", t0,
-                inspector::inspect)), t0);
+        return preflight(type, now, inspectAsync(t0), t0);
+    }
+
+    private CompletableFuture<ServerFacts> inspectAsync(long t0) {
+        return CompletableFuture.supplyAsync(() -> timed("server inspection", t0, inspector::inspect));
     }
 
     private Preflight preflight(BackupType type, Instant now, CompletableFuture<ServerFacts> inspection, long t0) {
@@ -253,7 +258,7 @@ public class BackupService {
     private static <T> T join(CompletableFuture<T> f) {
         try {
             return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
     }
@@ -280,11 +285,8 @@ public class BackupService {
             futures.set(0, rolesThread.submit(() -> dumpRoles(prefix, progress, running)));
             // Largest first, so the longest dump never starts last and the slots end together; files keep their
             // numbers (the order of the server's catalog).
-            List<Integer> bySize = new ArrayList<>();
-            for (int i = 0; i < databases.size(); i++) {
-                bySize.add(i);
-            }
-            bySize.sort(Comparator.comparingLong((Integer i) -> databases.get(i).sizeBytes()).reversed());
+            List<Integer> bySize = IntStream.range(0, databases.size()).boxed()
+                    .sorted(Comparator.comparingLong((Integer i) -> databases.get(i).sizeBytes()).reversed()).toList();
             for (int i : bySize) {
                 DatabaseFacts db = databases.get(i);
                 String path = prefix + BackupLayout.databaseFile(i + 1, db.name(), compression.extension());

@@ -21,16 +21,22 @@ public class PreflightFunction {
         return backups.preflight(type(query == null ? null : query.getType()), Instant.now()).verdict();
     }
 
-    /** The requested type; unknown text is the caller's mistake (400), not a server failure (500). */
+    /** The requested type ({@code type=}, full when absent); unknown text is the caller's mistake (400), not a 500. */
     static BackupType type(String text) {
-        if (text == null || text.isBlank()) {
-            return BackupType.FULL;
-        }
+        return text == null || text.isBlank() ? BackupType.FULL : parseType(text, "type=");
+    }
+
+    /**
+     * A backup type from user text; unknown text is refused with the allowed values. {@code given} names where
+     * the text came from ({@code type=}, {@code --type }) in the evidence and the HINT.
+     */
+    public static BackupType parseType(String text, String given) {
         try {
             return BackupType.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("Unknown backup type.", "type: " + BackupLayout.printable(text)
-                    + "; allowed: " + BackupType.allowedValues(), "Use type=full (the only type the support matrix allows).");
+            throw new InvalidRequestException("Unknown backup type.", given + BackupLayout.printable(text)
+                    + "; allowed: " + BackupType.allowedValues(),
+                    "Use " + given + "full (the only type the support matrix allows).");
         }
     }
 }

@@ -1,8 +1,7 @@
 package io.pgvault.cli;
 
 import io.pgvault.backup.BackupService;
-import io.pgvault.errors.InvalidRequestException;
-import io.pgvault.matrix.BackupType;
+import io.pgvault.backup.PreflightFunction;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -37,19 +36,9 @@ public class PreflightCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var verdict = backups.preflight(parse(type), Instant.now()).verdict();
+        var verdict = backups.preflight(PreflightFunction.parseType(type, "--type "), Instant.now()).verdict();
         spec.commandLine().getOut().print(verdict.renderTable());
         spec.commandLine().getOut().flush();
         return verdict.allowed() ? 0 : REFUSED;
-    }
-
-    /** {@code --type} text to a type; unknown text is refused with the allowed values. */
-    static BackupType parse(String type) {
-        try {
-            return BackupType.parse(type);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("Unknown backup type.", "--type " + type + "; allowed: "
-                    + BackupType.allowedValues(), "Use --type full (the only type the support matrix allows).");
-        }
     }
 }

@@ -43,6 +43,15 @@ public abstract class PgvaultException extends RuntimeException {
     /** Stable machine-readable code of the failure kind. */
     public abstract String code();
 
+    /** The innermost cause of {@code e} (itself if it has none): what actually went wrong under the wrappers. */
+    public static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
     /** The whole message as a user sees it: problem, evidence, then {@code HINT:}. */
     public String render() {
         StringBuilder sb = new StringBuilder(problem);

@@ -1,6 +1,7 @@
 package io.pgvault.jobs;
 
 import com.azure.storage.blob.models.BlobItem;
+import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.NotFoundException;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
@@ -29,9 +30,7 @@ public class JobStore {
 
     /** A new job record in state {@code state}. */
     public JobRecord start(String id, String kind, String server, String state, String backupId, String target) {
-        Instant now = Instant.now();
-        JobRecord job = new JobRecord(id, kind, server, state, now, now, null, backupId,
-                target == null ? null : Redactor.redact(target), 0, 0, 0, List.of(), List.of(), null, List.of());
+        JobRecord job = fresh(id, kind, server, state, backupId, target);
         save(job);
         return job;
     }
@@ -41,15 +40,19 @@ public class JobStore {
      * same second would otherwise share one record and overwrite each other's outcome. Empty if the id is taken.
      */
     public Optional<JobRecord> startNew(String id, String kind, String server, String state, String backupId) {
-        Instant now = Instant.now();
-        JobRecord job = new JobRecord(id, kind, server, state, now, now, null, backupId, null, 0, 0, 0, List.of(),
-                List.of(), null, List.of());
+        JobRecord job = fresh(id, kind, server, state, backupId, null);
         try {
             vault.createJson(BackupLayout.jobPath(server, id), job);
             return Optional.of(job);
-        } catch (io.pgvault.errors.ConflictException taken) {
+        } catch (ConflictException taken) {
             return Optional.empty();
         }
+    }
+
+    private static JobRecord fresh(String id, String kind, String server, String state, String backupId, String target) {
+        Instant now = Instant.now();
+        return new JobRecord(id, kind, server, state, now, now, null, backupId,
+                target == null ? null : Redactor.redact(target), 0, 0, 0, List.of(), List.of(), null, List.of());
     }
 
     public void save(JobRecord job) {

@@ -13,16 +13,19 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.UserDelegationKey;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.core.util.BinaryData;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.errors.ConfigurationException;
 import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.IntegrityException;
 import io.pgvault.errors.InvalidRequestException;
 import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.errors.NotFoundException;
 import io.pgvault.errors.PgvaultException;
+import io.pgvault.errors.Redactor;
 import io.pgvault.errors.RestoreTargetException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
@@ -41,6 +44,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -48,8 +52,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -110,6 +116,7 @@ public class RestoreService {
         }
         String server = BackupLayout.checkServer(request.server());
         String option = recoveryOption(request.recoveryOption());
+        String verify = verifyMode(); // a bad setting is refused now, not after the copy
         // No connection to the target before the guard accepted the URL and the SAS.
         TargetGuard.Target target = targets.check(request.targetContainerUrl());
         targets.guard().checkSas(target, OVERWRITE.equals(option), clock.instant());
@@ -118,7 +125,7 @@ public class RestoreService {
         String prefix = server + "/" + manifest.backupId() + "/";
 
         String key = HexFormat.of().formatHex(sha256((server + "|" + manifest.backupId() + "|" + target.containerUrl()
-                + "|" + option).getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 24);
+                + "|" + option).getBytes(StandardCharsets.UTF_8))).substring(0, 24);
         String markerPath = server + "/.restores/" + key + ".json";
         String restoreId = "restore-" + UUID.randomUUID();
         // The marker is claimed before the target is touched, so concurrent identical requests cannot both
@@ -160,7 +167,7 @@ public class RestoreService {
         JobRecord copying = job;
         BlobContainerClient targetContainer = targets.client(target);
         boolean sameKey = targets.sharesVaultKey(target);
-        runner.submit(() -> copy(copying, manifest, targetContainer, prefix, option, markerPath, sameKey));
+        runner.submit(() -> copy(copying, manifest, targetContainer, prefix, option, verify, markerPath, sameKey));
         return accepted(job);
     }
 
@@ -331,8 +338,8 @@ public class RestoreService {
             // service discards the block within a week), so a refused or later restore never trips over it and
             // no delete permission is needed.
             container.getBlobClient(prefix + PROBE + UUID.randomUUID()).getBlockBlobClient().stageBlock(
-                    java.util.Base64.getEncoder().encodeToString("pgvault-probe-000".getBytes(
-                            java.nio.charset.StandardCharsets.US_ASCII)),
+                    Base64.getEncoder().encodeToString("pgvault-probe-000".getBytes(
+                            StandardCharsets.US_ASCII)),
                     BinaryData.fromString("pgvault checks that it may write here"));
         } catch (BlobStorageException e) {
             throw targetRefused(target, e);
@@ -402,7 +409,7 @@ public class RestoreService {
     }
 
     private void copy(JobRecord start, Manifest manifest, BlobContainerClient target, String prefix, String option,
-            String markerPath, boolean sameKey) {
+            String verifyMode, String markerPath, boolean sameKey) {
         Run run = new Run(start);
         try {
             BlobRequestConditions dest = FAIL_IF_EXISTS.equals(option)
@@ -427,15 +434,15 @@ public class RestoreService {
             copyOne(manifestSource, sas.urlFor(manifestSource, -1), manifestCopy, -1, dest, run);
             for (Map.Entry<String, String> kit : RestoreKit.files(manifest).entrySet()) {
                 target.getBlobClient(prefix + kit.getKey()).uploadWithResponse(
-                        new com.azure.storage.blob.options.BlobParallelUploadOptions(BinaryData.fromString(kit.getValue()))
+                        new BlobParallelUploadOptions(BinaryData.fromString(kit.getValue()))
                                 .setRequestConditions(dest), null, null);
             }
             long t0 = System.nanoTime();
-            long readBack = verify(manifest, target, prefix, run);
+            long readBack = verify(manifest, target, prefix, run, VERIFY_SHA256.equals(verifyMode));
             run.save(run.job.withState(JobRecord.SUCCEEDED, clock.instant()));
             LOG.infof("Restore %s of backup %s finished: %d files, %d bytes copied server-side; verified (%s) with "
                     + "%d bytes read back in %.1fs", run.job.id(), manifest.backupId(), files.size(), bytes,
-                    verifyMode(), readBack, (System.nanoTime() - t0) / 1e9);
+                    verifyMode, readBack, (System.nanoTime() - t0) / 1e9);
         } catch (PgvaultException e) {
             jobs.fail(run.job, JobRecord.FAILED, e, null);
         } catch (BlobStorageException e) {
@@ -447,13 +454,10 @@ public class RestoreService {
                                     + "copy; give one valid for longer and restore again with Overwrite."
                                     : "Check both storage accounts and restore again with recoveryOption Overwrite.", e), null);
         } catch (RuntimeException e) {
-            LOG.errorf("Restore %s failed: %s", run.job.id(), io.pgvault.errors.Redactor.redact(String.valueOf(e.getMessage())));
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
+            LOG.errorf("Restore %s failed: %s", run.job.id(), Redactor.redact(String.valueOf(e.getMessage())));
+            Throwable root = PgvaultException.rootCause(e);
             jobs.fail(run.job, JobRecord.FAILED, new RestoreTargetException("The restore failed unexpectedly.",
-                    root.getClass().getSimpleName() + ": " + io.pgvault.errors.Redactor.redact(String.valueOf(
+                    root.getClass().getSimpleName() + ": " + Redactor.redact(String.valueOf(
                             root.getMessage())), "Restore again with recoveryOption Overwrite; if it fails again, "
                             + "look at the function's log.", e), null);
         } finally {
@@ -464,7 +468,7 @@ public class RestoreService {
     /** One server-side copy: synchronous Copy Blob From URL up to its size cap, asynchronous Copy Blob above. */
     private void copyOne(BlobClient source, String sourceUrl, BlobClient dest, long bytes, BlobRequestConditions cond,
             Run run) {
-        if (bytes >= 0 && bytes <= config.restore().syncCopyMaxBytes()) {
+        if (syncCopy(bytes)) {
             dest.copyFromUrlWithResponse(new BlobCopyFromUrlOptions(sourceUrl).setDestinationRequestConditions(cond),
                     Duration.ofMinutes(10), null);
             forgetCopySource(dest);
@@ -506,10 +510,15 @@ public class RestoreService {
         forgetCopySource(dest);
     }
 
+    /** Whether a file goes by the synchronous Copy Blob From URL (size known and within its cap). */
+    private boolean syncCopy(long bytes) {
+        return bytes >= 0 && bytes <= config.restore().syncCopyMaxBytes();
+    }
+
     private String verifyMode() {
-        String mode = config.restore().verify().trim().toLowerCase(java.util.Locale.ROOT);
+        String mode = config.restore().verify().trim().toLowerCase(Locale.ROOT);
         if (!mode.equals(VERIFY_SHA256) && !mode.equals(VERIFY_SIZE)) {
-            throw new io.pgvault.errors.ConfigurationException("PGVAULT_RESTORE_VERIFY has an unknown value.",
+            throw new ConfigurationException("PGVAULT_RESTORE_VERIFY has an unknown value.",
                     "PGVAULT_RESTORE_VERIFY=" + BackupLayout.printable(mode), "Use sha256 (the default) or size.");
         }
         return mode;
@@ -520,8 +529,7 @@ public class RestoreService {
      * SHA-256; {@code size} compares the size and the Content-MD5 the service stores (the copy keeps the
      * vault blob's) without reading. Returns the bytes read back.
      */
-    private long verify(Manifest manifest, BlobContainerClient target, String prefix, Run run) {
-        boolean readBack = VERIFY_SHA256.equals(verifyMode());
+    private long verify(Manifest manifest, BlobContainerClient target, String prefix, Run run, boolean readBack) {
         long total = 0;
         for (Manifest.File f : manifest.files()) {
             BlobClient restored = target.getBlobClient(prefix + f.path());
@@ -550,7 +558,7 @@ public class RestoreService {
             } else {
                 var props = restored.getProperties();
                 n = props.getBlobSize();
-                String md5 = props.getContentMd5() == null ? null : java.util.Base64.getEncoder().encodeToString(
+                String md5 = props.getContentMd5() == null ? null : Base64.getEncoder().encodeToString(
                         props.getContentMd5());
                 if (n == f.bytes() && (md5 == null || f.md5() == null || md5.equals(f.md5()))) {
                     continue;
@@ -585,13 +593,12 @@ public class RestoreService {
         }
 
         String urlFor(BlobClient blob, long bytes) {
-            boolean asyncCopy = bytes < 0 || bytes > config.restore().syncCopyMaxBytes(); // as copyOne decides
-            if (unsigned && asyncCopy) {
+            if (unsigned && !syncCopy(bytes)) {
                 return blob.getBlobUrl();
             }
-            // the manifest (size not passed) is small: its copy ends at once
-            boolean quick = bytes < 0 || !asyncCopy;
-            Duration life = (quick ? Duration.ofMinutes(10) : config.restore().copyTimeout()).plusMinutes(15);
+            // a long asynchronous copy reads its source until it ends; the rest (the manifest too) end at once
+            boolean longCopy = bytes > config.restore().syncCopyMaxBytes();
+            Duration life = (longCopy ? config.restore().copyTimeout() : Duration.ofMinutes(10)).plusMinutes(15);
             OffsetDateTime expiry = OffsetDateTime.now().plus(life);
             var values = new BlobServiceSasSignatureValues(expiry, new BlobSasPermission().setReadPermission(true));
             if (clients.sharedKey().isPresent()) {

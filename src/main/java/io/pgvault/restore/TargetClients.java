@@ -55,8 +55,7 @@ public class TargetClients {
      * and retry.
      */
     public BlobContainerClient client(TargetGuard.Target target) {
-        return build(target, new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 6, CALL_TIMEOUT,
-                Duration.ofMillis(500), Duration.ofSeconds(20), null));
+        return build(target, VaultClients.retryOptions(6, Duration.ofMillis(500), CALL_TIMEOUT));
     }
 
     /** Longest single storage call of a copy. */

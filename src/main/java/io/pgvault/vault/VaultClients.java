@@ -37,14 +37,14 @@ public class VaultClients {
         });
     }
 
-    /** The SDK retry policy every client uses, with the default attempts and delay. */
-    public static RequestRetryOptions retryOptions() {
-        return retryOptions(6, Duration.ofMillis(500));
-    }
-
     /** The SDK's exponential retry policy with {@code maxTries} attempts, the first delay {@code retryDelay}. */
     public static RequestRetryOptions retryOptions(int maxTries, Duration retryDelay) {
-        return new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, Math.max(1, maxTries), Duration.ofSeconds(120),
+        return retryOptions(maxTries, retryDelay, Duration.ofSeconds(120));
+    }
+
+    /** The same, each try allowed {@code tryTimeout} (a synchronous copy answers only when it is done). */
+    public static RequestRetryOptions retryOptions(int maxTries, Duration retryDelay, Duration tryTimeout) {
+        return new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, Math.max(1, maxTries), tryTimeout,
                 retryDelay, Duration.ofSeconds(20), null);
     }
 

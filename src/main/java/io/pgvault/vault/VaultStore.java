@@ -14,6 +14,7 @@ import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConflictException;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.VaultUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -145,10 +146,8 @@ public class VaultStore {
                         "Another pgvault run changed it at the same time; look at the job list and retry.", e);
             }
             throw unavailable("write " + path, container().getBlobContainerName(), e);
-        } catch (VaultUnavailableException e) {
-            throw e;
-        } catch (RuntimeException e) { // the SDK's own failures when the service cannot be reached at all
-            throw unavailable("write " + path, clients.container().getBlobContainerName(), e);
+        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
+            throw failure("write " + path, e);
         }
     }
 
@@ -175,10 +174,8 @@ public class VaultStore {
             throw unavailable("read " + path, container().getBlobContainerName(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (VaultUnavailableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unavailable("read " + path, clients.container().getBlobContainerName(), e);
+        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
+            throw failure("read " + path, e);
         }
     }
 
@@ -200,10 +197,8 @@ public class VaultStore {
                     }
                 }
             }
-        } catch (VaultUnavailableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unavailable("list " + prefix, clients.container().getBlobContainerName(), e);
+        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
+            throw failure("list " + prefix, e);
         }
         ids.sort(Comparator.naturalOrder());
         return ids;
@@ -224,10 +219,8 @@ public class VaultStore {
         List<BlobItem> out = new ArrayList<>();
         try {
             container().listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(out::add);
-        } catch (VaultUnavailableException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unavailable("list " + prefix, clients.container().getBlobContainerName(), e);
+        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
+            throw failure("list " + prefix, e);
         }
         return out;
     }
@@ -251,11 +244,14 @@ public class VaultStore {
         return container().getBlobClient(path);
     }
 
+    /** A pgvault error passes through as it is; anything else becomes a {@link VaultUnavailableException}. */
+    private RuntimeException failure(String action, RuntimeException e) {
+        return e instanceof PgvaultException ? e : unavailable(action, clients.container().getBlobContainerName(), e);
+    }
+
     static VaultUnavailableException unavailable(String action, String container, RuntimeException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause(); // the SDK wraps a refused connection in reactive exceptions: show the cause
-        }
+        // the SDK wraps a refused connection in reactive exceptions: show the cause
+        Throwable root = PgvaultException.rootCause(e);
         String status = e instanceof BlobStorageException b ? "status " + b.getStatusCode() + " " + b.getErrorCode()
                 : root.getClass().getSimpleName() + ": " + root.getMessage();
         String hint = e instanceof BlobStorageException b && (b.getStatusCode() == 403 || b.getStatusCode() == 401)

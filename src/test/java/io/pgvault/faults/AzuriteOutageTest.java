@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fault 3: Azurite stopped mid-upload, then restarted. The vault clients use the SDK's retry policy
- * ({@code VaultClients.retryOptions()}); a backup either completes — every file of its manifest present and
+ * ({@code VaultClients.retryOptions}, pgvault.vault.retry-max-tries / retry-delay); a backup either completes — every file of its manifest present and
  * matching its SHA-256 — or fails cleanly. Never a manifest without all its files.
  */
 @QuarkusTest
