@@ -9,6 +9,7 @@ import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.matrix.WeekSlot;
+import io.pgvault.testing.LogCapture;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
@@ -74,7 +75,7 @@ abstract class FaultTestBase {
     @BeforeEach
     void captureEverything() {
         clock.reset();
-        logs = LogCapture.install();
+        logs = new LogCapture();
         secrets = new Secrets();
     }
 
@@ -88,7 +89,7 @@ abstract class FaultTestBase {
             }
             secrets.assertNoneIn();
         } finally {
-            logs.uninstall();
+            logs.close();
         }
     }
 

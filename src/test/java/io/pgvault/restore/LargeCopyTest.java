@@ -7,6 +7,7 @@ import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.pgvault.backup.BackupService;
 import io.pgvault.matrix.BackupType;
+import io.pgvault.testing.LogCapture;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.Manifest;
 import io.quarkus.test.junit.QuarkusTest;

@@ -3,6 +3,7 @@ package io.pgvault.restore;
 import com.azure.core.util.BinaryData;
 import io.pgvault.backup.BackupService;
 import io.pgvault.matrix.BackupType;
+import io.pgvault.testing.LogCapture;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.Manifest;
 import io.quarkus.test.junit.QuarkusTest;

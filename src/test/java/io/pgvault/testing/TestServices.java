@@ -4,6 +4,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -143,9 +144,14 @@ public final class TestServices {
 
     /** Empties the vault container, so each test starts with no backup, claim or job. */
     public static void resetVault() {
+        deleteVaultBlobs("");
+    }
+
+    /** Deletes every vault blob under {@code prefix}; a leased week claim's lease is broken first. */
+    public static void deleteVaultBlobs(String prefix) {
         BlobContainerClient c = vaultContainer();
         c.createIfNotExists();
-        for (BlobItem item : c.listBlobs()) {
+        for (BlobItem item : c.listBlobs(new ListBlobsOptions().setPrefix(prefix.isEmpty() ? null : prefix), null)) {
             var blob = c.getBlobClient(item.getName());
             try {
                 blob.deleteIfExists();

@@ -58,7 +58,7 @@ class ConcurrentCliProcessesRealTest {
     @Test
     void twoBackupProcessesStartedTogetherExactlyOneCommitsTheOtherIsRefused() throws Exception {
         String server = "cli-race";
-        deleteServer(server);
+        TestServices.deleteVaultBlobs(server + "/");
         Map<String, String> env = Map.of("PGVAULT_SERVER_NAME", server);
         Process a = start(env, "backup");
         Process b = start(env, "backup");
@@ -89,7 +89,7 @@ class ConcurrentCliProcessesRealTest {
     @Test
     void backupTypeIncrementalExitsNonZeroWithTheViolationAndAHint() throws Exception {
         String server = "cli-incremental";
-        deleteServer(server);
+        TestServices.deleteVaultBlobs(server + "/");
         Run r = finish(start(Map.of("PGVAULT_SERVER_NAME", server), "backup", "--type", "incremental"));
 
         assertEquals(3, r.exit(), r.toString());
@@ -110,7 +110,7 @@ class ConcurrentCliProcessesRealTest {
     @Test
     void preflightOnAViolatingConfigurationPrintsEveryViolationAndExitsNonZero() throws Exception {
         String server = "cli-preflight";
-        deleteServer(server);
+        TestServices.deleteVaultBlobs(server + "/");
         Map<String, String> env = new HashMap<>(Map.of("PGVAULT_SERVER_NAME", server,
                 "PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES", "1000",
                 "PGVAULT_VAULT_ACCESS_TIER", "Archive",
@@ -150,20 +150,5 @@ class ConcurrentCliProcessesRealTest {
         Path[] files = OUTPUTS.remove(p);
         return new Run(p.exitValue(), Files.readString(files[0], StandardCharsets.UTF_8),
                 Files.readString(files[1], StandardCharsets.UTF_8));
-    }
-
-    /** Removes every blob of a server name used only by this test (a leased week claim's lease is broken first). */
-    private static void deleteServer(String server) {
-        var c = TestServices.vaultContainer();
-        c.createIfNotExists();
-        for (var item : c.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(server + "/"), null)) {
-            var blob = c.getBlobClient(item.getName());
-            try {
-                blob.deleteIfExists();
-            } catch (RuntimeException e) {
-                new com.azure.storage.blob.specialized.BlobLeaseClientBuilder().blobClient(blob).buildClient().breakLease();
-                blob.deleteIfExists();
-            }
-        }
     }
 }
