@@ -108,6 +108,9 @@ param backupTimeout string = 'PT12H'
 @description('Extra blob endpoints restores may write to (PGVAULT_RESTORE_ALLOWED_ENDPOINTS); https://<account>.blob.core.windows.net is always allowed.')
 param restoreAllowedEndpoints array = []
 
+@description('Storage accounts restores may write to with the app\'s identity, without a SAS (PGVAULT_RESTORE_IDENTITY_TARGET_ACCOUNTS); give the identity Storage Blob Data Contributor there. Other targets need a SAS; the vault and host accounts are always refused.')
+param restoreIdentityTargetAccounts array = []
+
 @description('Tenant assumed for restore targets whose placement is not given (PGVAULT_RESTORE_TARGET_TENANT_ID); empty: this deployment\'s tenant (the matrix allows restores only within the tenant).')
 param restoreTargetTenantId string = ''
 
@@ -410,6 +413,7 @@ module functionApp 'app/function.bicep' = {
     backupLockWaitTimeout: backupLockWaitTimeout
     backupTimeout: backupTimeout
     restoreAllowedEndpoints: restoreAllowedEndpoints
+    restoreIdentityTargetAccounts: restoreIdentityTargetAccounts
     restoreTargetTenantId: !empty(restoreTargetTenantId) ? restoreTargetTenantId : tenant().tenantId
     restoreTargetRegion: restoreTargetRegion
     restoreCopyTimeout: restoreCopyTimeout

@@ -38,10 +38,11 @@ bin/pgvault preflight
 echo "== 3. the weekly backup, now"
 bin/pgvault backup
 bin/pgvault list
-echo "== 4. restore as files into container 'restored'"
-TARGET="$PGVAULT_AZURITE_BLOB_ENDPOINT/restored"
+echo "== 4. restore as files into container 'restored' of another storage account, through a SAS"
+# As in Azure: the target is another account (never the vault's), reached with a SAS the user generated.
+TARGET="$PGVAULT_TARGET_BLOB_ENDPOINT/restored?$(scripts/services.sh target-sas "$RUN_DIR" restored)"
 BACKUP=$(bin/pgvault list | awk 'NR==2 {print $1}')
-bin/pgvault restore --backup latest --target-container-url "$TARGET" --create-container
+bin/pgvault restore --backup latest --target-container-url "$TARGET"
 echo "== 5. fetch the files and run the restore kit into a fresh PostgreSQL server"
 DIR="$RUN_DIR/restored"
 bin/pgvault fetch --container-url "$TARGET" --server demo-pg --backup "$BACKUP" --to "$DIR"

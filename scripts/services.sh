@@ -4,19 +4,30 @@
 # Both listen on 127.0.0.1 on free ports, keep their data in a temp run dir, and are stopped by PID.
 #
 #   scripts/services.sh start [RUN_DIR]   # prints nothing but progress; writes RUN_DIR/env.sh
-#   scripts/services.sh stop  [RUN_DIR]
-#   scripts/services.sh standby [RUN_DIR] # a streaming standby of the primary (pg_basebackup -R)
-#   scripts/services.sh azurite-stop  [RUN_DIR]  # stops Azurite gracefully (its data stays), for fault tests
-#   scripts/services.sh azurite-start [RUN_DIR]  # starts it again on the same port with the same data dir
+#   scripts/services.sh stop  RUN_DIR
+#   scripts/services.sh standby RUN_DIR   # a streaming standby of the primary (pg_basebackup -R)
+#   scripts/services.sh azurite-stop  RUN_DIR  # stops Azurite gracefully (its data stays), for fault tests
+#   scripts/services.sh azurite-start RUN_DIR  # starts it again on the same port with the same data dir
+#   scripts/services.sh target-sas RUN_DIR CONTAINER  # makes a container in the restore-target account, prints a SAS (rcwl)
+#
+# Without RUN_DIR, start makes a new private one (mktemp -d, mode 700) and prints its path last; the other
+# commands need it (or PGVAULT_RUN_DIR). A given RUN_DIR must be a directory of ours that no one else can
+# write to: env.sh in it is sourced, often by root. The PostgreSQL clusters, their sockets and logs live in a
+# second private directory owned by the postgres user (RUN_DIR/pg-base names it), so the sockets (local
+# connections are trusted) can be reached only by that user and root.
 #
 # Source RUN_DIR/env.sh to get PGVAULT_* settings that point at them.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CMD="${1:-}"
-RUN_DIR="${2:-${PGVAULT_RUN_DIR:-/tmp/pgvault-run}}"
+RUN_DIR="${2:-${PGVAULT_RUN_DIR:-}}"
 PG_PASSWORD_LOCAL="pgvault-local-secret"
 AZURITE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+# A second storage account in the same Azurite: restore targets (the vault's own account is never one).
+TARGET_ACCOUNT="pgvaulttarget"
+TARGET_KEY="cGd2YXVsdC10YXJnZXQtbG9jYWwta2V5LW5vdC1hLXNlY3JldC0wMTIzNDU2Nzg5YWI="
+export AZURITE_ACCOUNTS="devstoreaccount1:$AZURITE_KEY;$TARGET_ACCOUNT:$TARGET_KEY"
 
 log() { echo "[services] $*" >&2; }
 
@@ -66,115 +77,148 @@ wait_for() { # wait_for SECONDS CMD...
   return 1
 }
 
+# The run dir: new and private when not given; a given one must be ours, not a link, and closed to others.
+prepare_run_dir() {
+  if [ -z "$RUN_DIR" ]; then
+    RUN_DIR=$(mktemp -d /tmp/pgvault-run.XXXXXX)
+  fi
+  mkdir -p -m 700 "$RUN_DIR"
+  if [ -L "$RUN_DIR" ] || [ "$(stat -c %u "$RUN_DIR")" != "$(id -u)" ]; then
+    log "refusing run dir $RUN_DIR: it is a link or belongs to another user"; exit 1
+  fi
+  chmod 700 "$RUN_DIR"
+}
+
+need_run_dir() {
+  if [ -z "$RUN_DIR" ] || [ ! -f "$RUN_DIR/env.sh" ]; then
+    log "give the run dir that 'start' printed (or set PGVAULT_RUN_DIR)"; exit 2
+  fi
+}
+
+# The postgres user's private directory for clusters, sockets and logs (mode 700, made by that user).
+pg_base() {
+  cat "$RUN_DIR/pg-base"
+}
+
+start_azurite() { # start_azurite PORT
+  nohup "$ROOT/tools/azurite/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$1" \
+    --location "$RUN_DIR/azurite" --skipApiVersionCheck --disableTelemetry --silent >>"$RUN_DIR/azurite.log" 2>&1 &
+  echo $! >"$RUN_DIR/azurite.pid"
+  if ! wait_for 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1"; then
+    log "Azurite did not start; see $RUN_DIR/azurite.log"; exit 1
+  fi
+}
+
+init_cluster() { # init_cluster DIR: a fresh cluster, password auth over TCP so wrong credentials really fail
+  local bin; bin=$(pg_bin)
+  local pwfile; pwfile="$(pg_base)/pwfile"
+  printf '%s\n' "$PG_PASSWORD_LOCAL" | as_postgres bash -c 'umask 077; cat > "$1"' _ "$pwfile"
+  as_postgres "$bin/initdb" -D "$1" -U postgres --pwfile="$pwfile" \
+    --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 >>"$RUN_DIR/initdb.log" 2>&1
+  as_postgres rm -f "$pwfile"
+}
+
+append_conf() { # append_conf FILE LINE...: as the postgres user, who owns the cluster
+  printf '%s\n' "${@:2}" | as_postgres tee -a "$1" >/dev/null
+}
+
 start() {
   ensure_postgres
   ensure_azurite
-  mkdir -p "$RUN_DIR"
-  chmod 755 "$RUN_DIR"
+  prepare_run_dir
   local bin; bin=$(pg_bin)
-  local pg_port az_port
+  local pg_port az_port base
   pg_port=$(free_port)
   az_port=$(free_port)
+  base=$(as_postgres mktemp -d /tmp/pgvault-pg.XXXXXX)
+  echo "$base" >"$RUN_DIR/pg-base"
+  as_postgres mkdir -m 700 "$base/sock" "$base/log"
 
-  # PostgreSQL: a fresh cluster, password auth over TCP so wrong credentials really fail.
-  rm -rf "$RUN_DIR/pg" "$RUN_DIR/pgsock" "$RUN_DIR/pglog"
-  mkdir -p "$RUN_DIR/pg" "$RUN_DIR/pgsock" "$RUN_DIR/pglog"
-  [ "$(id -u)" = "0" ] && chown postgres:postgres "$RUN_DIR/pg" "$RUN_DIR/pgsock" "$RUN_DIR/pglog"
-  echo "$PG_PASSWORD_LOCAL" > "$RUN_DIR/pwfile"
-  [ "$(id -u)" = "0" ] && chown postgres "$RUN_DIR/pwfile"
-  as_postgres "$bin/initdb" -D "$RUN_DIR/pg" -U postgres --pwfile="$RUN_DIR/pwfile" \
-    --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 >"$RUN_DIR/initdb.log" 2>&1
-  rm -f "$RUN_DIR/pwfile"
-  cat >>"$RUN_DIR/pg/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
-port = $pg_port
-unix_socket_directories = '$RUN_DIR/pgsock'
-max_connections = 200
-wal_level = replica
-max_wal_senders = 5
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-shared_buffers = 256MB
-EOF
-  echo "host replication all 127.0.0.1/32 scram-sha-256" >>"$RUN_DIR/pg/pg_hba.conf"
-  as_postgres "$bin/pg_ctl" -D "$RUN_DIR/pg" -l "$RUN_DIR/pglog/pg.log" -w -t 60 start >/dev/null
+  init_cluster "$base/pg"
+  append_conf "$base/pg/postgresql.conf" "listen_addresses = '127.0.0.1'" "port = $pg_port" \
+    "unix_socket_directories = '$base/sock'" "max_connections = 200" "wal_level = replica" "max_wal_senders = 5" \
+    "fsync = off" "synchronous_commit = off" "full_page_writes = off" "shared_buffers = 256MB"
+  append_conf "$base/pg/pg_hba.conf" "host replication all 127.0.0.1/32 scram-sha-256"
+  as_postgres "$bin/pg_ctl" -D "$base/pg" -l "$base/log/pg.log" -w -t 60 start >/dev/null
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
 
   # A second, empty cluster: the "fresh server" restore kits are tested against.
   local target_port; target_port=$(free_port)
-  rm -rf "$RUN_DIR/target"; mkdir -p "$RUN_DIR/target"
-  [ "$(id -u)" = "0" ] && chown postgres:postgres "$RUN_DIR/target"
-  echo "$PG_PASSWORD_LOCAL" > "$RUN_DIR/pwfile"; [ "$(id -u)" = "0" ] && chown postgres "$RUN_DIR/pwfile"
-  as_postgres "$bin/initdb" -D "$RUN_DIR/target" -U postgres --pwfile="$RUN_DIR/pwfile" \
-    --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 >>"$RUN_DIR/initdb.log" 2>&1
-  rm -f "$RUN_DIR/pwfile"
-  printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\nfsync = off\n" \
-    "$target_port" "$RUN_DIR/pgsock" >>"$RUN_DIR/target/postgresql.conf"
-  as_postgres "$bin/pg_ctl" -D "$RUN_DIR/target" -l "$RUN_DIR/pglog/target.log" -w -t 60 start >/dev/null
+  init_cluster "$base/target"
+  append_conf "$base/target/postgresql.conf" "listen_addresses = '127.0.0.1'" "port = $target_port" \
+    "unix_socket_directories = '$base/sock'" "fsync = off"
+  as_postgres "$bin/pg_ctl" -D "$base/target" -l "$base/log/target.log" -w -t 60 start >/dev/null
   log "restore-target PostgreSQL on 127.0.0.1:$target_port"
 
-  # Azurite blob service only, on loopback, data in the run dir.
+  # Azurite blob service on loopback, data in the run dir; two accounts (vault and restore target).
   mkdir -p "$RUN_DIR/azurite"
-  nohup "$ROOT/tools/azurite/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$az_port" \
-    --location "$RUN_DIR/azurite" --skipApiVersionCheck --silent >"$RUN_DIR/azurite.log" 2>&1 &
-  echo $! >"$RUN_DIR/azurite.pid"
-  if ! wait_for 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$az_port"; then
-    log "Azurite did not start; see $RUN_DIR/azurite.log"; exit 1
-  fi
+  start_azurite "$az_port"
   log "Azurite blob on 127.0.0.1:$az_port"
+  write_env "$bin" "$pg_port" "$az_port" "$target_port"
+  echo "$RUN_DIR"
+}
 
-  local blob="http://127.0.0.1:$az_port/devstoreaccount1"
-  cat >"$RUN_DIR/env.sh" <<EOF
+write_env() { # write_env PG_BIN PG_PORT AZURITE_PORT TARGET_PG_PORT
+  local blob="http://127.0.0.1:$3/devstoreaccount1"
+  local target_blob="http://127.0.0.1:$3/$TARGET_ACCOUNT"
+  (umask 077; cat >"$RUN_DIR/env.sh" <<EOF
 # Written by scripts/services.sh start; points pgvault at the local services.
 export PGVAULT_RUN_DIR='$RUN_DIR'
-export PGVAULT_PG_BIN='$bin'
+export PGVAULT_PG_BIN='$1'
 export PGVAULT_PG_HOST=127.0.0.1
-export PGVAULT_PG_PORT=$pg_port
+export PGVAULT_PG_PORT=$2
 export PGVAULT_PG_USER=postgres
 export PGVAULT_PG_PASSWORD='$PG_PASSWORD_LOCAL'
 export PGVAULT_PG_SSLMODE=disable
-export PGVAULT_AZURITE_PORT=$az_port
+export PGVAULT_AZURITE_PORT=$3
 export PGVAULT_AZURITE_BLOB_ENDPOINT='$blob'
 export PGVAULT_VAULT_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=$blob;'
 export PGVAULT_VAULT_CONTAINER=pgvault
-export PGVAULT_RESTORE_ALLOWED_ENDPOINTS='$blob'
-export PGVAULT_TARGET_PG_PORT=$target_port
+export PGVAULT_TARGET_BLOB_ENDPOINT='$target_blob'
+export PGVAULT_TARGET_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$TARGET_ACCOUNT;AccountKey=$TARGET_KEY;BlobEndpoint=$target_blob;'
+export PGVAULT_RESTORE_ALLOWED_ENDPOINTS='$blob,$target_blob'
+export PGVAULT_TARGET_PG_PORT=$4
 EOF
+  )
 }
 
 standby() {
   # A real streaming standby of the running primary, for the matrix's primary-only rule.
+  need_run_dir
   # shellcheck disable=SC1091
   source "$RUN_DIR/env.sh"
   local bin; bin=$(pg_bin)
+  local base; base=$(pg_base)
   # Idempotent: a standby that already runs is kept (tests start one when the run dir has none).
-  if [ -f "$RUN_DIR/standby/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$RUN_DIR/standby" status >/dev/null 2>&1; then
+  if as_postgres test -f "$base/standby/postmaster.pid" \
+      && as_postgres "$bin/pg_ctl" -D "$base/standby" status >/dev/null 2>&1; then
     log "standby already running on 127.0.0.1:${PGVAULT_STANDBY_PORT:-?}"
     return 0
   fi
   local port; port=$(free_port)
-  rm -rf "$RUN_DIR/standby"; mkdir -p "$RUN_DIR/standby"
-  [ "$(id -u)" = "0" ] && chown postgres:postgres "$RUN_DIR/standby"
+  as_postgres rm -rf "$base/standby"
   as_postgres env PGPASSWORD="$PGVAULT_PG_PASSWORD" "$bin/pg_basebackup" -h 127.0.0.1 -p "$PGVAULT_PG_PORT" \
-    -U postgres -D "$RUN_DIR/standby" -R -X stream >/dev/null
-  chmod 700 "$RUN_DIR/standby"
-  cat >>"$RUN_DIR/standby/postgresql.conf" <<EOF
-port = $port
-EOF
-  as_postgres "$bin/pg_ctl" -D "$RUN_DIR/standby" -l "$RUN_DIR/pglog/standby.log" -w -t 60 start >/dev/null
+    -U postgres -D "$base/standby" -R -X stream >/dev/null
+  as_postgres chmod 700 "$base/standby"
+  append_conf "$base/standby/postgresql.conf" "port = $port"
+  as_postgres "$bin/pg_ctl" -D "$base/standby" -l "$base/log/standby.log" -w -t 60 start >/dev/null
   sed -i '/^export PGVAULT_STANDBY_PORT=/d' "$RUN_DIR/env.sh"
   echo "export PGVAULT_STANDBY_PORT=$port" >>"$RUN_DIR/env.sh"
   log "standby on 127.0.0.1:$port"
 }
 
 stop() {
+  need_run_dir
   local bin; bin=$(pg_bin || true)
-  for d in standby target pg; do
-    if [ -f "$RUN_DIR/$d/postmaster.pid" ] && [ -n "$bin" ]; then
-      as_postgres "$bin/pg_ctl" -D "$RUN_DIR/$d" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
-  done
+  local base; base=$(pg_base 2>/dev/null || true)
+  if [ -n "$base" ] && [ -n "$bin" ]; then
+    for d in standby target pg; do
+      if as_postgres test -f "$base/$d/postmaster.pid"; then
+        as_postgres "$bin/pg_ctl" -D "$base/$d" -m immediate -w stop >/dev/null 2>&1 || true
+      fi
+    done
+    case "$base" in /tmp/pgvault-pg.*) as_postgres rm -rf "$base" ;; esac
+  fi
   if [ -f "$RUN_DIR/azurite.pid" ]; then
     kill "$(cat "$RUN_DIR/azurite.pid")" 2>/dev/null || true
     rm -f "$RUN_DIR/azurite.pid"
@@ -182,6 +226,7 @@ stop() {
 }
 
 azurite_stop() {
+  need_run_dir
   # SIGTERM, not SIGKILL: Azurite saves its metadata on a graceful stop, so committed blobs survive the restart.
   local pid
   pid=$(cat "$RUN_DIR/azurite.pid" 2>/dev/null || true)
@@ -195,20 +240,42 @@ azurite_stop() {
 }
 
 azurite_start() {
+  need_run_dir
   # shellcheck disable=SC1091
   source "$RUN_DIR/env.sh"
-  local port=$PGVAULT_AZURITE_PORT
   if [ -f "$RUN_DIR/azurite.pid" ] && kill -0 "$(cat "$RUN_DIR/azurite.pid")" 2>/dev/null; then
     log "Azurite is already running"; return 0
   fi
   # The same command line as start: same port, same data dir, so clients and their data carry on.
-  nohup "$ROOT/tools/azurite/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$port" \
-    --location "$RUN_DIR/azurite" --skipApiVersionCheck --silent >>"$RUN_DIR/azurite.log" 2>&1 &
-  echo $! >"$RUN_DIR/azurite.pid"
-  if ! wait_for 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"; then
-    log "Azurite did not start again; see $RUN_DIR/azurite.log"; exit 1
-  fi
-  log "Azurite blob on 127.0.0.1:$port again"
+  start_azurite "$PGVAULT_AZURITE_PORT"
+  log "Azurite blob on 127.0.0.1:$PGVAULT_AZURITE_PORT again"
+}
+
+hmac_b64() { # hmac_b64 TEXT: HMAC-SHA256 of TEXT with the target account's key, base64, URL-encoded
+  local key_hex sig
+  key_hex=$(printf '%s' "$TARGET_KEY" | base64 -d | od -An -v -tx1 | tr -d ' \n')
+  sig=$(printf '%s' "$1" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key_hex" -binary | base64 -w0)
+  printf '%s' "$sig" | sed -e 's/+/%2B/g' -e 's/\//%2F/g' -e 's/=/%3D/g'
+}
+
+target_sas() { # target_sas CONTAINER: creates the container in the target account if missing, prints a SAS on it
+  need_run_dir
+  # shellcheck disable=SC1091
+  source "$RUN_DIR/env.sh"
+  local container="${1:?container name}"
+  local version="2020-12-06" expiry to_sign
+  expiry=$(date -u -d '+4 hours' +%Y-%m-%dT%H:%M:%SZ)
+  # An account SAS that may only create containers, to make this one (string-to-sign of version 2020-12-06).
+  printf -v to_sign '%s\n' "$TARGET_ACCOUNT" "c" "b" "c" "" "$expiry" "" "https,http" "$version" "" ""
+  to_sign=${to_sign%$'\n'}
+  curl -fsS -o /dev/null -X PUT -H "Content-Length: 0" \
+    "$PGVAULT_TARGET_BLOB_ENDPOINT/$container?restype=container&sv=$version&ss=b&srt=c&sp=c&spr=https,http&se=${expiry//:/%3A}&sig=$(hmac_b64 "$to_sign")" \
+    2>/dev/null || true # 409: it exists already
+  # The container SAS a user would give a restore: read, create, write, list (service SAS, 2020-12-06).
+  printf -v to_sign '%s\n' "rcwl" "" "$expiry" "/blob/$TARGET_ACCOUNT/$container" "" "" "https,http" "$version" \
+    "c" "" "" "" "" "" "" ""
+  to_sign=${to_sign%$'\n'} # the fields are joined by newlines; none follows the last
+  printf 'sv=%s&spr=https,http&se=%s&sr=c&sp=rcwl&sig=%s\n' "$version" "${expiry//:/%3A}" "$(hmac_b64 "$to_sign")"
 }
 
 case "$CMD" in
@@ -217,5 +284,6 @@ case "$CMD" in
   standby) standby ;;
   azurite-stop) azurite_stop ;;
   azurite-start) azurite_start ;;
-  *) echo "usage: $0 start|stop|standby|azurite-stop|azurite-start [RUN_DIR]" >&2; exit 2 ;;
+  target-sas) target_sas "${3:-}" ;;
+  *) echo "usage: $0 start|stop|standby|azurite-stop|azurite-start|target-sas [RUN_DIR] [CONTAINER]" >&2; exit 2 ;;
 esac

@@ -153,6 +153,9 @@ param backupTimeout string = 'PT12H'
 @description('pgvault.restore.allowed-endpoints: extra blob endpoints a restore may write to (https://<account>.blob.core.windows.net is always allowed).')
 param restoreAllowedEndpoints array = []
 
+@description('pgvault.restore.identity-target-accounts: storage accounts a restore may write to with the app\'s identity (a target URL without SAS); any other target needs a SAS. The vault and host accounts are never targets.')
+param restoreIdentityTargetAccounts array = []
+
 @description('pgvault.restore.target-tenant-id: tenant assumed for restore targets whose placement is not given.')
 param restoreTargetTenantId string = ''
 
@@ -235,6 +238,7 @@ var appSettings = union({
   PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT: backupLockWaitTimeout
   PGVAULT_BACKUP_TIMEOUT: backupTimeout
   PGVAULT_RESTORE_ALLOWED_ENDPOINTS: join(restoreAllowedEndpoints, ',')
+  PGVAULT_RESTORE_IDENTITY_TARGET_ACCOUNTS: join(restoreIdentityTargetAccounts, ',')
   PGVAULT_RESTORE_TARGET_TENANT_ID: restoreTargetTenantId
   PGVAULT_RESTORE_TARGET_REGION: restoreTargetRegion
   PGVAULT_RESTORE_COPY_TIMEOUT: restoreCopyTimeout

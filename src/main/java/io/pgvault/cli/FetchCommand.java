@@ -40,8 +40,8 @@ public class FetchCommand implements Callable<Integer> {
         String prefix = BackupLayout.backupPrefix(server, backupId);
         int n = 0;
         for (var item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
-            Path file = to.resolve(item.getName().substring(prefix.length())).normalize();
-            if (!file.startsWith(to.normalize())) {
+            Path file = destination(to, item.getName().substring(prefix.length()));
+            if (file == null) {
                 continue; // never write outside the directory, whatever a blob is named
             }
             Files.createDirectories(file.getParent());
@@ -50,5 +50,15 @@ public class FetchCommand implements Callable<Integer> {
         }
         System.out.printf("fetched %d file(s) of backup %s into %s%n", n, backupId, to);
         return n > 0 ? 0 : 1;
+    }
+
+    /**
+     * Where a blob's relative name lands under {@code to}, or null if it would land outside. Absolute first:
+     * {@code --to .} resolves to a bare file name that has no parent directory to create.
+     */
+    static Path destination(Path to, String relativeName) {
+        Path dir = to.toAbsolutePath().normalize();
+        Path file = dir.resolve(relativeName).normalize();
+        return file.startsWith(dir) && !file.equals(dir) ? file : null;
     }
 }

@@ -197,6 +197,13 @@ public interface PgvaultConfig {
          */
         Optional<List<String>> allowedEndpoints();
 
+        /**
+         * Storage accounts (names) a restore may write to with the app's own identity, i.e. with a target URL
+         * that carries no SAS. Any other account needs a SAS in the URL; the vault's account and the Functions
+         * host's account (AzureWebJobsStorage) are never restore targets. Empty: every target needs a SAS.
+         */
+        Optional<List<String>> identityTargetAccounts();
+
         /** Tenant, subscription and region assumed for restore targets whose placement is not given. */
         Optional<String> targetTenantId();
 

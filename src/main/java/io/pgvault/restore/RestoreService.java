@@ -166,8 +166,7 @@ public class RestoreService {
         jobs.save(job);
         JobRecord copying = job;
         BlobContainerClient targetContainer = targets.client(target);
-        boolean sameKey = targets.sharesVaultKey(target);
-        runner.submit(() -> copy(copying, manifest, targetContainer, prefix, option, verify, markerPath, sameKey));
+        runner.submit(() -> copy(copying, manifest, targetContainer, prefix, option, verify, markerPath));
         return accepted(job);
     }
 
@@ -409,7 +408,7 @@ public class RestoreService {
     }
 
     private void copy(JobRecord start, Manifest manifest, BlobContainerClient target, String prefix, String option,
-            String verifyMode, String markerPath, boolean sameKey) {
+            String verifyMode, String markerPath) {
         Run run = new Run(start);
         try {
             BlobRequestConditions dest = FAIL_IF_EXISTS.equals(option)
@@ -417,7 +416,7 @@ public class RestoreService {
             List<Manifest.File> files = manifest.files();
             List<JobRecord.Progress> done = new ArrayList<>();
             long bytes = 0;
-            SourceSas sas = new SourceSas(sameKey);
+            SourceSas sas = new SourceSas();
             for (Manifest.File f : files) {
                 long t0 = System.nanoTime();
                 BlobClient source = vault.blob(prefix + f.path());
@@ -580,22 +579,10 @@ public class RestoreService {
      * it ends), plus a margin.
      */
     private final class SourceSas {
-        private final boolean unsigned;
         private UserDelegationKey delegationKey;
         private OffsetDateTime keyExpiry;
 
-        /**
-         * @param unsigned the copy request's own Shared Key covers a source in the same account — for the
-         *                 asynchronous Copy Blob only; Copy Blob From URL wants a public or SAS source
-         */
-        SourceSas(boolean unsigned) {
-            this.unsigned = unsigned;
-        }
-
         String urlFor(BlobClient blob, long bytes) {
-            if (unsigned && !syncCopy(bytes)) {
-                return blob.getBlobUrl();
-            }
             // a long asynchronous copy reads its source until it ends; the rest (the manifest too) end at once
             boolean longCopy = bytes > config.restore().syncCopyMaxBytes();
             Duration life = (longCopy ? config.restore().copyTimeout() : Duration.ofMinutes(10)).plusMinutes(15);

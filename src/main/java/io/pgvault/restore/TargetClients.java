@@ -6,11 +6,14 @@ import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.errors.RestoreTargetException;
 import io.pgvault.vault.VaultClients;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Clients for users' containers (restore targets), built only after {@link TargetGuard} accepted the URL.
@@ -22,25 +25,51 @@ public class TargetClients {
 
     private final VaultClients clients;
     private final TargetGuard guard;
+    private final List<String> identityAccounts;
 
     public TargetClients(VaultClients clients, PgvaultConfig config) {
         this.clients = clients;
         this.guard = new TargetGuard(config.restore().allowedEndpoints().orElse(List.of()));
-    }
-
-    /** Checks a target URL (before any connection) or throws a RestoreTargetException. */
-    public TargetGuard.Target check(String url) {
-        return guard.check(url);
+        this.identityAccounts = config.restore().identityTargetAccounts().orElse(List.of()).stream()
+                .map(String::trim).filter(a -> !a.isEmpty()).map(a -> a.toLowerCase(Locale.ROOT)).toList();
     }
 
     /**
-     * Whether pgvault writes to the target with the vault's own account key (no SAS given, same account): then
-     * the copy request's Shared Key authorization also covers reading the vault blob, and the source URL needs
-     * no SAS at all. (Locally with Azurite; in Azure only if the vault is reached with a connection string.)
+     * Checks a target URL (before any connection) and whose account it names, or throws a
+     * RestoreTargetException: never the vault's account or the Functions host's account, and without a SAS
+     * only an account on {@code pgvault.restore.identity-target-accounts} — the app's identity may write to
+     * accounts a caller of the restore function could not, so the caller must bring its own SAS elsewhere.
      */
-    public boolean sharesVaultKey(TargetGuard.Target target) {
-        return target.sas() == null
-                && clients.sharedKey().filter(k -> k.getAccountName().equals(target.account())).isPresent();
+    public TargetGuard.Target check(String url) {
+        TargetGuard.Target target = guard.check(url);
+        String account = target.account().toLowerCase(Locale.ROOT);
+        String vaultAccount = clients.service().getAccountName();
+        if (account.equalsIgnoreCase(vaultAccount)) {
+            throw refused(target, "The restore target is in the vault's own storage account.",
+                    "vault account " + vaultAccount,
+                    "Restore into a container of another storage account; the vault holds backups only.");
+        }
+        Optional<String> host = HostStorage.accountName();
+        if (host.isPresent() && account.equalsIgnoreCase(host.get())) {
+            throw refused(target, "The restore target is the Functions host's storage account.",
+                    "AzureWebJobsStorage account " + host.get(),
+                    "Restore into a container of another storage account; the host account runs the app.");
+        }
+        if (target.sas() == null && !identityAccounts.contains(account)) {
+            throw refused(target, "A restore target without a SAS must be on the identity allow-list.",
+                    "PGVAULT_RESTORE_IDENTITY_TARGET_ACCOUNTS: "
+                            + (identityAccounts.isEmpty() ? "(empty)" : String.join(", ", identityAccounts)),
+                    "Add a SAS with read, write and list (sp=rcwl) to targetContainerUrl, or add " + target.account()
+                            + " to PGVAULT_RESTORE_IDENTITY_TARGET_ACCOUNTS and give the app's identity "
+                            + "'Storage Blob Data Contributor' on it.");
+        }
+        return target;
+    }
+
+    private static RestoreTargetException refused(TargetGuard.Target target, String problem, String evidence,
+            String hint) {
+        return new RestoreTargetException(problem, "targetContainerUrl " + target + " (account " + target.account()
+                + "); " + evidence, hint);
     }
 
     /** The guard itself, for the SAS check. */
@@ -75,12 +104,7 @@ public class TargetClients {
                 .retryOptions(retry).clientOptions(new HttpClientOptions().setResponseTimeout(retry.getTryTimeoutDuration())
                         .setReadTimeout(retry.getTryTimeoutDuration()));
         if (target.sas() == null) {
-            var key = clients.sharedKey().filter(k -> k.getAccountName().equals(target.account()));
-            if (key.isPresent()) {
-                b.credential(key.get());
-            } else {
-                b.credential(clients.tokenCredential());
-            }
+            b.credential(clients.tokenCredential()); // an allow-listed account (check): the app's identity
         }
         return b.buildClient();
     }

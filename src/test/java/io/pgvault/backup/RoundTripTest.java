@@ -109,7 +109,7 @@ class RoundTripTest {
         }
         assertEquals("Succeeded", state);
 
-        Path dir = download(TestServices.blobService().getBlobContainerClient(container),
+        Path dir = download(TestServices.targetContainer(container),
                 "test-pg/" + manifest.backupId() + "/");
         assertTrue(Files.exists(dir.resolve("roles.sql")));
         assertTrue(Files.exists(dir.resolve("RESTORE.md")));

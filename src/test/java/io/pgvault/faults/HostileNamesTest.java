@@ -99,7 +99,7 @@ class HostileNamesTest extends FaultTestBase {
         });
         assertEquals(JobRecord.SUCCEEDED, state[0]);
         Path dir = Files.createTempDirectory("pgvault-hostile");
-        var c = TestServices.blobService().getBlobContainerClient(container);
+        var c = TestServices.targetContainer(container);
         String prefix = SERVER + "/" + m.backupId() + "/";
         c.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(prefix), null).forEach(b -> {
             Path file = dir.resolve(b.getName().substring(prefix.length()));

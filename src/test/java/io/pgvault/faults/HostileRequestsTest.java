@@ -50,7 +50,7 @@ class HostileRequestsTest extends FaultTestBase {
 
     @Test
     void idsAndServerNamesThatEscapeTheVaultPrefixAreRefused() {
-        String target = TestServices.env("PGVAULT_AZURITE_BLOB_ENDPOINT") + "/hostile-never-created";
+        String target = TestServices.targetUrl("hostile-never-created");
         for (String id : List.of("../../.weeks/2026-W01", "..%2f..%2fx", "%2e%2e%2f%2e%2e%2fmanifest", "restore-../x",
                 "/etc/passwd", "https://127.0.0.1:1/x", "restore-" + "a".repeat(200))) {
             refused(given().urlEncodingEnabled(false).queryParam("server", SERVER).queryParam("id", id)
@@ -73,7 +73,7 @@ class HostileRequestsTest extends FaultTestBase {
 
     @Test
     void hostileJsonIsRefusedWithAClearMessage() {
-        String target = TestServices.env("PGVAULT_AZURITE_BLOB_ENDPOINT") + "/hostile-never-created";
+        String target = TestServices.targetUrl("hostile-never-created");
         Map<String, String> bodies = new LinkedHashMap<>();
         bodies.put("malformed", "{\"server\": \"test-pg\",");
         bodies.put("not JSON", "server=test-pg");

@@ -42,7 +42,7 @@ class RestoreFaultsTest extends FaultTestBase {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("pgvault.restore.allowed-endpoints",
-                    TestServices.env("PGVAULT_AZURITE_BLOB_ENDPOINT") + "," + relayEndpoint());
+                    TestServices.env("PGVAULT_TARGET_BLOB_ENDPOINT") + "," + relayEndpoint());
         }
     }
 
@@ -57,7 +57,7 @@ class RestoreFaultsTest extends FaultTestBase {
             }
             System.setProperty(PORT_PROPERTY, port);
         }
-        return "http://127.0.0.1:" + port + "/devstoreaccount1";
+        return "http://127.0.0.1:" + port + "/pgvaulttarget"; // the restore-target account, relayed
     }
 
     HoldingProxy relay;
@@ -68,7 +68,7 @@ class RestoreFaultsTest extends FaultTestBase {
         relay = HoldingProxy.start(Integer.parseInt(System.getProperty(PORT_PROPERTY)),
                 Integer.parseInt(TestServices.env("PGVAULT_AZURITE_PORT")));
         relay.holdCopies();
-        assertTrue(endpoint.endsWith("/devstoreaccount1"));
+        assertTrue(endpoint.endsWith("/pgvaulttarget"));
     }
 
     @AfterEach
@@ -94,7 +94,8 @@ class RestoreFaultsTest extends FaultTestBase {
         Source s = source();
         String container = "faults-restore-" + System.currentTimeMillis();
         TestServices.newTargetContainer(container);
-        String restoreId = startRestore(s.manifest().backupId(), relayEndpoint() + "/" + container);
+        String restoreId = startRestore(s.manifest().backupId(), relayEndpoint() + "/" + container + "?"
+                + TestServices.targetSas(container));
         await("the restore's first copy", Duration.ofMinutes(1), () -> relay.heldCopies() > 0);
         // the copy has begun; a file it has not reached yet disappears from the vault
         Manifest.File last = s.manifest().files().get(s.manifest().files().size() - 1);
@@ -119,7 +120,7 @@ class RestoreFaultsTest extends FaultTestBase {
         OffsetDateTime expiry = OffsetDateTime.now().plusSeconds(8);
         // An account SAS: main's restore checks the target with Get Container Properties, which a container SAS
         // may not call (see the report of the fault suite).
-        String sas = TestServices.blobService().generateAccountSas(new com.azure.storage.common.sas.AccountSasSignatureValues(
+        String sas = TestServices.targetService().generateAccountSas(new com.azure.storage.common.sas.AccountSasSignatureValues(
                 expiry, com.azure.storage.common.sas.AccountSasPermission.parse("rwdlac"),
                 com.azure.storage.common.sas.AccountSasService.parse("b"),
                 com.azure.storage.common.sas.AccountSasResourceType.parse("sco")));
@@ -151,7 +152,8 @@ class RestoreFaultsTest extends FaultTestBase {
         TestServices.newTargetContainer(container);
         int jobsBefore = jobs.list(SERVER).size();
         Response r = given().contentType(ContentType.JSON).body(Map.of("server", SERVER, "backupId",
-                s.manifest().backupId(), "targetContainerUrl", relayEndpoint() + "/" + container)).when().post("/restore");
+                s.manifest().backupId(), "targetContainerUrl", relayEndpoint() + "/" + container + "?"
+                        + TestServices.targetSas(container))).when().post("/restore");
         String body = r.asString();
         secrets.capture("restore response", body);
         System.out.println("restore of a damaged backup answered " + r.statusCode() + ": " + body);
@@ -187,7 +189,7 @@ class RestoreFaultsTest extends FaultTestBase {
     static void assertNotRestoredAsComplete(String container, Manifest m) {
         String prefix = SERVER + "/" + m.backupId() + "/";
         TreeSet<String> names = new TreeSet<>();
-        TestServices.blobService().getBlobContainerClient(container)
+        TestServices.targetContainer(container)
                 .listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(b -> names.add(b.getName()));
         assertFalse(names.contains(prefix + BackupLayout.MANIFEST), "no manifest at the target: " + names);
         assertFalse(names.contains(prefix + "restore.sh"), "no restore kit at the target: " + names);

@@ -81,12 +81,12 @@ class LargeCopyTest {
 
         // A SAS on the target, as with a target in another account: the vault blob is then read through a SAS too.
         String container = RestoreClient.newContainer("lc");
-        String sas = TestServices.blobService().getBlobContainerClient(container).generateSas(
+        String sas = TestServices.targetContainer(container).generateSas(
                 new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1), BlobContainerSasPermission.parse("rcwl")));
         Map<String, Object> body = new HashMap<>();
         body.put("server", RestoreClient.SERVER);
         body.put("backupId", m.backupId());
-        body.put("targetContainerUrl", RestoreClient.url(container) + "?" + sas);
+        body.put("targetContainerUrl", RestoreClient.bare(container) + "?" + sas);
         String log;
         JsonPath end;
         try (LogCapture capture = new LogCapture(Level.FINE, "io.pgvault.restore")) {
@@ -101,7 +101,7 @@ class LargeCopyTest {
         assertFalse(log.contains("Copying " + prefix + "roles.sql"), "small files stay on the synchronous path");
         assertTrue(log.contains("verified (sha256) with " + m.totalBytes() + " bytes read back"), log);
 
-        BlobClient restored = TestServices.blobService().getBlobContainerClient(container).getBlobClient(prefix + big.path());
+        BlobClient restored = TestServices.targetContainer(container).getBlobClient(prefix + big.path());
         BlobProperties props = restored.getProperties();
         assertEquals(big.bytes(), props.getBlobSize());
         // the read SAS of an asynchronous copy lives as long as the copy may take (copy-timeout) plus 15 minutes

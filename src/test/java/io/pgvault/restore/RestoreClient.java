@@ -101,7 +101,7 @@ final class RestoreClient {
 
     /** Names of the blobs under a prefix of a target container. */
     static List<String> blobs(String container, String prefix) {
-        BlobContainerClient c = TestServices.blobService().getBlobContainerClient(container);
+        BlobContainerClient c = TestServices.targetContainer(container);
         List<String> names = new ArrayList<>();
         for (BlobItem item : c.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
             names.add(item.getName());
@@ -116,7 +116,13 @@ final class RestoreClient {
         return name;
     }
 
+    /** The container's URL without a SAS, for tests that add their own. */
+    static String bare(String container) {
+        return TestServices.targetUrlWithoutSas(container);
+    }
+
+    /** The container's URL with a SAS (rcwl), as a user gives it. */
     static String url(String container) {
-        return TestServices.env("PGVAULT_AZURITE_BLOB_ENDPOINT") + "/" + container;
+        return TestServices.targetUrl(container);
     }
 }

@@ -105,7 +105,7 @@ class RestoreKitTest {
         JsonPath end = RestoreClient.awaitEnd(id, Duration.ofMinutes(3));
         assertEquals("Succeeded", end.getString("state"), end.prettify());
 
-        Path dir = download(TestServices.blobService().getBlobContainerClient(container),
+        Path dir = download(TestServices.targetContainer(container),
                 RestoreClient.SERVER + "/" + m.backupId() + "/");
         var kit = TestServices.run(TestServices.targetPgPort(), dir, Map.of(), "bash", "restore.sh", "--jobs", "2");
         assertEquals(0, kit.exit(), "restore.sh failed:\n" + kit.stdout() + kit.stderr());

@@ -5,10 +5,13 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -170,9 +173,49 @@ public final class TestServices {
         return names;
     }
 
-    /** A new, empty container in Azurite; returns its URL. */
+    /**
+     * The restore-target storage account: a second account of the same Azurite (scripts/services.sh), since
+     * pgvault never restores into the vault's own account.
+     */
+    public static BlobServiceClient targetService() {
+        return new BlobServiceClientBuilder().connectionString(env("PGVAULT_TARGET_CONNECTION_STRING")).buildClient();
+    }
+
+    /** A container of the restore-target account. */
+    public static BlobContainerClient targetContainer(String name) {
+        return targetService().getBlobContainerClient(name);
+    }
+
+    /**
+     * A new, empty container in the restore-target account; returns its URL with a SAS (read, create, write,
+     * list; 4 hours), as a user hands one to a restore.
+     */
     public static String newTargetContainer(String name) {
-        blobService().getBlobContainerClient(name).createIfNotExists();
-        return env("PGVAULT_AZURITE_BLOB_ENDPOINT") + "/" + name;
+        targetContainer(name).createIfNotExists();
+        return targetUrl(name);
+    }
+
+    /** The URL of a target container with a SAS (read, create, write, list; 4 hours). */
+    public static String targetUrl(String name) {
+        return targetUrlWith(name, new BlobContainerSasPermission().setReadPermission(true).setCreatePermission(true)
+                .setWritePermission(true).setListPermission(true), OffsetDateTime.now().plusHours(4));
+    }
+
+    /** Just the SAS (read, create, write, list; 4 hours) of a target container, for URLs through a relay. */
+    public static String targetSas(String name) {
+        return targetContainer(name).generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(4),
+                new BlobContainerSasPermission().setReadPermission(true).setCreatePermission(true)
+                        .setWritePermission(true).setListPermission(true)));
+    }
+
+    /** The URL of a target container with a SAS of these permissions and expiry. */
+    public static String targetUrlWith(String name, BlobContainerSasPermission permissions, OffsetDateTime expiry) {
+        BlobContainerClient c = targetContainer(name);
+        return c.getBlobContainerUrl() + "?" + c.generateSas(new BlobServiceSasSignatureValues(expiry, permissions));
+    }
+
+    /** The URL of a target container without a SAS (the app's identity would have to write to it). */
+    public static String targetUrlWithoutSas(String name) {
+        return env("PGVAULT_TARGET_BLOB_ENDPOINT") + "/" + name;
     }
 }

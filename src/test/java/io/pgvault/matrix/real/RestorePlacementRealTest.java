@@ -109,7 +109,7 @@ class RestorePlacementRealTest {
         }
         var response = given().contentType(ContentType.JSON).body(body).when().post("/restore").then().statusCode(status);
         if (status != 202) {
-            assertFalse(TestServices.blobService().getBlobContainerClient(container).listBlobs().iterator().hasNext(),
+            assertFalse(TestServices.targetContainer(container).listBlobs().iterator().hasNext(),
                     "a refused restore writes nothing to the target");
         }
         return response;

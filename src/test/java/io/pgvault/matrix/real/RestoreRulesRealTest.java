@@ -65,7 +65,7 @@ class RestoreRulesRealTest {
                 .body("message", containsString(file.path()))
                 .body("message", containsString("Rehydrate"))
                 .body("message", containsString("HINT:"));
-        assertFalse(TestServices.blobService().getBlobContainerClient(container).listBlobs().iterator().hasNext(),
+        assertFalse(TestServices.targetContainer(container).listBlobs().iterator().hasNext(),
                 "nothing was written to the target");
     }
 
@@ -83,7 +83,7 @@ class RestoreRulesRealTest {
                 .body("message", containsString("no-item-level"))
                 .body("message", containsString("requested databases: rr_app"))
                 .body("message", containsString("HINT:"));
-        assertFalse(TestServices.blobService().getBlobContainerClient(container).listBlobs().iterator().hasNext(),
+        assertFalse(TestServices.targetContainer(container).listBlobs().iterator().hasNext(),
                 "nothing was written to the target");
     }
 
