@@ -17,8 +17,12 @@ public final class BackupLayout {
 
     /** Backup ids are UTC timestamps: sortable, and nothing else fits the pattern. */
     public static final Pattern BACKUP_ID = Pattern.compile("\\d{8}T\\d{6}Z");
-    /** Server names: what Azure allows for Flexible Server names, plus dots and underscores for other hosts. */
-    public static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    /**
+     * Server names: what Azure allows for Flexible Server names, plus dots and underscores for other hosts. The
+     * last character is no dot: Azure Storage drops trailing dots of a path segment, so {@code pg1.} would land
+     * in {@code pg1/} and share its catalog, week claims and retention.
+     */
+    public static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9_-])?");
     public static final Pattern JOB_ID = Pattern.compile("(backup|restore|verify)-[A-Za-z0-9-]{1,64}");
     public static final String MANIFEST = "manifest.json";
     private static final DateTimeFormatter ID_FORMAT =
@@ -62,7 +66,7 @@ public final class BackupLayout {
         if (server == null || !SERVER_NAME.matcher(server).matches()) {
             throw new InvalidRequestException("The server name is not valid.", "server: " + printable(server),
                     "Use the server's name as configured in PGVAULT_SERVER_NAME: letters, digits, '.', '_' and '-', "
-                            + "at most 63 characters.");
+                            + "at most 63 characters, starting with a letter or digit and not ending with '.'.");
         }
         return server;
     }

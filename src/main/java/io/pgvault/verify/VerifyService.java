@@ -4,6 +4,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.github.luben.zstd.ZstdInputStream;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConfigurationException;
+import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.IntegrityException;
 import io.pgvault.errors.InvalidRequestException;
 import io.pgvault.errors.NotFoundException;
@@ -32,8 +33,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Proves a backup can be restored, the way pgBackRest's verify does: every file is read back from the vault
@@ -58,11 +63,16 @@ public class VerifyService {
     private final JobStore jobs;
     private final PgTools tools;
     private final ScratchRestore scratch;
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "pgvault-verify");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Most servers whose verifies may wait in this process at once (each server has at most one batch). */
+    static final int MAX_QUEUED_SERVERS = 16;
+    /** One lock per server, so that two requests cannot both find no verify running and both queue one. */
+    private final Map<String, Object> serverLocks = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor runner = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_SERVERS), r -> {
+                Thread t = new Thread(r, "pgvault-verify");
+                t.setDaemon(true);
+                return t;
+            });
 
     public VerifyService(PgvaultConfig config, VaultStore vault, JobStore jobs, PgTools tools, ScratchRestore scratch) {
         this.config = config;
@@ -78,19 +88,61 @@ public class VerifyService {
         String server = server(r.server());
         boolean testRestore = testRestore(r.testRestore());
         List<Manifest> manifests = resolve(server, r.backupId());
+        List<JobRecord> queued;
+        // one verify per server at a time (each re-reads whole backups): its job records say whether one runs
+        synchronized (serverLocks.computeIfAbsent(server, k -> new Object())) {
+            refuseWhileAnotherRuns(server);
+            queued = queue(server, manifests, testRestore);
+        }
+        List<VerifyAccepted.Job> out = queued.stream()
+                .map(j -> new VerifyAccepted.Job(j.id(), j.backupId(), statusUrl(j))).toList();
+        return new VerifyAccepted(out.get(0).verifyId(), JobRecord.QUEUED, out.get(0).statusUrl(), server, out);
+    }
+
+    /** Records one queued job per backup and hands the batch to the runner, or refuses when its queue is full. */
+    private List<JobRecord> queue(String server, List<Manifest> manifests, boolean testRestore) {
+        if (runner.getQueue().remainingCapacity() == 0) {
+            throw new ConflictException("Too many verifies are waiting in this instance.",
+                    MAX_QUEUED_SERVERS + " server(s) have a verify queued",
+                    "Wait for the queued verifies to end (GET /api/jobs), then ask again.");
+        }
         List<JobRecord> queued = new ArrayList<>();
         for (Manifest m : manifests) {
             queued.add(jobs.start("verify-" + UUID.randomUUID(), JobRecord.KIND_VERIFY, server, JobRecord.QUEUED,
                     m.backupId(), testRestore ? "test restore into " + scratch.name().orElse("") : null));
         }
-        runner.submit(() -> {
-            for (int i = 0; i < queued.size(); i++) {
-                run(queued.get(i), manifests.get(i), testRestore);
-            }
-        });
-        List<VerifyAccepted.Job> out = queued.stream()
-                .map(j -> new VerifyAccepted.Job(j.id(), j.backupId(), statusUrl(j))).toList();
-        return new VerifyAccepted(out.get(0).verifyId(), JobRecord.QUEUED, out.get(0).statusUrl(), server, out);
+        try {
+            runner.execute(() -> {
+                for (int i = 0; i < queued.size(); i++) {
+                    run(queued.get(i), manifests.get(i), testRestore);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            ConflictException full = new ConflictException("Too many verifies are waiting in this instance.",
+                    MAX_QUEUED_SERVERS + " server(s) have a verify queued",
+                    "Wait for the queued verifies to end (GET /api/jobs), then ask again.");
+            queued.forEach(j -> failQuietly(j, full));
+            throw full;
+        }
+        return queued;
+    }
+
+    /** Refuses when a verify of the server is queued or running anywhere, as its job records show. */
+    private void refuseWhileAnotherRuns(String server) {
+        List<String> running = jobs.list(server).stream()
+                .filter(j -> JobRecord.KIND_VERIFY.equals(j.kind()))
+                .map(this::interruptedIfStale) // a verify whose runner vanished does not count
+                .filter(j -> !j.terminal()).map(j -> j.id() + " (" + j.state() + ", backup " + j.backupId() + ")")
+                .toList();
+        if (!running.isEmpty()) {
+            throw alreadyRunning(server, String.join(", ", running));
+        }
+    }
+
+    private static ConflictException alreadyRunning(String server, String evidence) {
+        return new ConflictException("A verify of server " + server + " is already queued or running.", evidence,
+                "Wait for it to end (GET /api/verifyStatus?server=" + server + "&id=… or GET /api/jobs), then verify "
+                        + "again; one verify per server runs at a time.");
     }
 
     /** The status of a verify job; one whose runner vanished is reported Interrupted, never Succeeded. */
@@ -100,6 +152,10 @@ public class VerifyService {
             throw new NotFoundException("Job " + verifyId + " is not a verify job.", "kind: " + job.kind(),
                     "Use the verifyId returned by POST /api/verify, or GET /api/jobs for every job.");
         }
+        return interruptedIfStale(job);
+    }
+
+    private JobRecord interruptedIfStale(JobRecord job) {
         Instant now = Instant.now(); // job records carry wall-clock times (JobStore), whatever the Clock bean says
         if (!job.terminal() && job.updatedAt() != null && job.updatedAt().isBefore(now.minus(STALE))) {
             return job.failed(JobRecord.INTERRUPTED, new JobRecord.Failure("interrupted",
