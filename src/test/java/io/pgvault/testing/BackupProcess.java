@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pgvault.backup.BackupPreflight;
 import io.pgvault.backup.BackupService;
+import io.pgvault.backup.DatabaseDumps;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
@@ -53,7 +55,8 @@ public final class BackupProcess {
         VerifyService verifies = new VerifyService(config, vault, jobs, tools, new ScratchRestore(config, tools, inspector, vault));
         AfterCommit afterCommit = new AfterCommit(config, new ImmutabilityService(config, vault, clock),
                 new RetentionService(config, vault, weeks, jobs, verifies, clock), jobs, clock);
-        var result = new BackupService(config, inspector, tools, vault, weeks, jobs, clock, afterCommit).backup(BackupType.FULL);
+        var result = new BackupService(config, new BackupPreflight(config, inspector, tools, weeks),
+                new DatabaseDumps(config, tools, vault), vault, weeks, jobs, clock, afterCommit).backup(BackupType.FULL);
         System.out.println("backup " + result.manifest().backupId() + " committed");
         System.exit(0);
     }
