@@ -64,19 +64,29 @@ final class ScratchRole {
         if (!exists(c)) {
             create(c);
         }
-        check(c);
-        try (Statement st = c.createStatement()) {
-            st.execute("ALTER ROLE " + ident(name) + " RESET ALL");
+        check(c); // from here on the role is pgvault's own: a failure closes it again
+        try {
+            try (Statement st = c.createStatement()) {
+                st.execute("ALTER ROLE " + ident(name) + " RESET ALL");
+            }
+            letPgvaultUseIt(c);
+            String password = newPassword();
+            Redactor.registerSecret(password);
+            // The SCRAM verifier is computed here: the password itself never reaches the server or its log.
+            c.unwrap(PGConnection.class).alterUserPassword(name, password.toCharArray(), "scram-sha-256");
+            try (Statement st = c.createStatement()) {
+                Instant until = Instant.now().plus(validFor).truncatedTo(ChronoUnit.SECONDS);
+                st.execute("ALTER ROLE " + ident(name) + " LOGIN VALID UNTIL '" + until + "'");
+            }
+            return new PgLogin(name, password);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                close(c);
+            } catch (SQLException closeFailed) {
+                e.addSuppressed(closeFailed);
+            }
+            throw e;
         }
-        letPgvaultUseIt(c);
-        String password = newPassword();
-        Redactor.registerSecret(password);
-        c.unwrap(PGConnection.class).alterUserPassword(name, password.toCharArray(), "scram-sha-256");
-        try (Statement st = c.createStatement()) {
-            Instant until = Instant.now().plus(validFor).truncatedTo(ChronoUnit.SECONDS);
-            st.execute("ALTER ROLE " + ident(name) + " LOGIN VALID UNTIL '" + until + "'");
-        }
-        return new PgLogin(name, password);
     }
 
     /** NOLOGIN and no password again, and any session of the role ended: nothing can log in as it until the next restore. */

@@ -78,8 +78,13 @@ abstract class ScratchRestoreHijack {
                 "INSERT INTO public.guarded SELECT g FROM generate_series(1, 5) g");
         assertEquals(List.of(), Hostile.escalatedAttributes());
         assertEquals(Map.of(), records());
-        var backup = backups.backup(BackupType.FULL);
+        var backup = takeBackup();
         assertTrue(backup.manifest().databaseFiles().stream().anyMatch(f -> f.database().equals(DB)));
+    }
+
+    /** The backup the verify checks. */
+    BackupService.BackupResult takeBackup() {
+        return backups.backup(BackupType.FULL);
     }
 
     @AfterEach
