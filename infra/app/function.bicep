@@ -202,6 +202,7 @@ var isElastic = startsWith(planSku, 'EP')
 // pgvault-omitted: PGVAULT_VAULT_RETRY_DELAY (the default first delay of that policy suits Azure Storage; the fault tests lower it)
 // pgvault-omitted: PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES (Azure's own 256 MiB cap of Copy Blob From URL; the app default is that cap)
 // pgvault-omitted: PGVAULT_VERIFY_SCRATCH_DATABASE (test restores into the production server are opt-in; set it by hand to turn them on)
+// pgvault-omitted: PGVAULT_VERIFY_SCRATCH_ROLE (only used with PGVAULT_VERIFY_SCRATCH_DATABASE; the default pgvault_scratch suits)
 var appSettings = union({
   FUNCTIONS_EXTENSION_VERSION: '~4'
   FUNCTIONS_WORKER_RUNTIME: 'java'

@@ -31,4 +31,17 @@ class ArchitectureTest {
             .should().dependOnClassesThat(resideInAPackage("io.pgvault..")
                     .and(not(resideInAPackage("io.pgvault.matrix.."))))
             .because("facts are gathered by the callers and handed to the matrix as plain records");
+
+    /**
+     * Every JDBC session is opened by PgConnections, which gives it a safe search_path and row_security = off: a
+     * connection opened anywhere else would run a database owner's functions with pgvault's privileges.
+     */
+    @ArchTest
+    static final ArchRule onlyPgConnectionsOpensSessions = noClasses()
+            .that().doNotHaveFullyQualifiedName("io.pgvault.postgres.PgConnections")
+            .should().dependOnClassesThat().haveFullyQualifiedName("org.postgresql.Driver")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.sql.DriverManager")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("javax.sql.DataSource")
+            .orShould().dependOnClassesThat().resideInAPackage("org.postgresql.ds..")
+            .because("PgConnections is the one place that makes a PostgreSQL session safe (search_path, row_security)");
 }

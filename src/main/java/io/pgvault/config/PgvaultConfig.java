@@ -250,6 +250,15 @@ public interface PgvaultConfig {
          * created itself (it carries pgvault's comment).
          */
         Optional<String> scratchDatabase();
+
+        /**
+         * Role a test restore runs as: it owns the scratch database and {@code pg_restore} logs in as it, so the
+         * functions of a dump (a CHECK constraint's, an index expression's) never run with pgvault's privileges.
+         * pgvault creates it NOLOGIN with no attributes and no memberships, marks it with a comment, gives it a
+         * one-time password only while a test restore runs, and refuses a role of this name it did not create.
+         */
+        @WithDefault("pgvault_scratch")
+        String scratchRole();
     }
 
     /**

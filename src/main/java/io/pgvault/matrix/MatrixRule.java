@@ -43,6 +43,13 @@ public enum MatrixRule {
             "(not a matrix line; PostgreSQL pg_dump documentation) pg_dump cannot dump from PostgreSQL servers newer"
                     + " than its own major version; it will refuse to even try, rather than risk making an invalid"
                     + " dump."),
+    /**
+     * A role, database or tablespace name with a line break or another control character. Not a matrix line: the
+     * restore kit reads names line by line, and such a name was used to inject SQL through it.
+     */
+    SAFE_NAMES("safe-names", Severity.ERROR,
+            "(not a matrix line; pgvault) Role, database and tablespace names must not contain line breaks or other"
+                    + " control characters: the roles dump and the restore kit carry them as lines of text."),
     /** A region where the feature is only in preview. */
     REGION_AVAILABILITY("region-availability", Severity.WARNING,
             "Azure Database for PostgreSQL - Flexible server backup is generally available in the following regions:"

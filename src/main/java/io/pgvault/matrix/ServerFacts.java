@@ -12,14 +12,25 @@ import java.util.List;
  * @param databases     every database of {@code pg_database}, included or not (null: none)
  * @param byteaColumns  one entry per bytea column of the included databases (null: none)
  * @param placement     tenant, subscription and region of the server (null: unknown)
+ * @param globalNames   roles and tablespaces whose names {@link SafeNames#unsafe} flags (null: none). Only those:
+ *                      a server may have thousands of roles, and the matrix judges nothing else about them.
+ *                      Database names are judged from {@code databases}.
  */
 public record ServerFacts(String serverName, String serverVersion, int serverMajor, boolean inRecovery,
-                          List<DatabaseFacts> databases, List<ByteaFacts> byteaColumns, Placement placement) {
+                          List<DatabaseFacts> databases, List<ByteaFacts> byteaColumns, Placement placement,
+                          List<GlobalName> globalNames) {
 
     /** Copies the lists; null lists become empty and a null placement becomes {@link Placement#unknown()}. */
     public ServerFacts {
         databases = databases == null ? List.of() : List.copyOf(databases);
         byteaColumns = byteaColumns == null ? List.of() : List.copyOf(byteaColumns);
         placement = placement == null ? Placement.unknown() : placement;
+        globalNames = globalNames == null ? List.of() : List.copyOf(globalNames);
+    }
+
+    /** Facts with no flagged role or tablespace name. */
+    public ServerFacts(String serverName, String serverVersion, int serverMajor, boolean inRecovery,
+                       List<DatabaseFacts> databases, List<ByteaFacts> byteaColumns, Placement placement) {
+        this(serverName, serverVersion, serverMajor, inRecovery, databases, byteaColumns, placement, null);
     }
 }

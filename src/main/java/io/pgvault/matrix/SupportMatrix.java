@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  *   <li>{@code vault-placement} (ERROR): server and vault in different tenants, or in different regions (each only
  *       when both sides are known). A different subscription is fine.</li>
  *   <li>{@code tool-version} (ERROR): pg_dump's major version is older than the server's.</li>
+ *   <li>{@code safe-names} (ERROR): one violation per role, database or tablespace whose name holds a line break or
+ *       another control character ({@link SafeNames}); every database counts, excluded ones too.</li>
  *   <li>{@code region-availability} (WARNING): server or vault in a region where the matrix says the feature is in
  *       preview.</li>
  * </ul>
@@ -138,6 +140,7 @@ public final class SupportMatrix {
         checkAccessTier(f.vault(), found);
         checkVaultPlacement(server.placement(), f.vault().placement(), found);
         checkToolVersion(f.tools(), server, found);
+        SafeNames.check(server, found);
         Map<String, String> regions = new LinkedHashMap<>();
         regions.put("server", server.placement().region());
         regions.put("vault", f.vault().placement().region());

@@ -109,6 +109,12 @@ public final class DumpProcess {
             return "Another session holds a conflicting lock (ALTER TABLE, VACUUM FULL, ...): let it finish, or raise "
                     + "PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT, then run the backup again.";
         }
+        // pg_dump turns row security off, so a policy is never run with the dump's privileges; PostgreSQL then
+        // refuses to read the table unless the role has BYPASSRLS.
+        if (s.contains("row-level security")) {
+            return "Give the backup role BYPASSRLS (ALTER ROLE ... BYPASSRLS, as a superuser; on Azure PostgreSQL 16 and"
+                    + " newer the server admin can grant it to a role it created), or back up as the server admin.";
+        }
         if (s.contains("permission denied")) {
             return "Grant the backup role read access (e.g. GRANT pg_read_all_data TO <role>) or use the server admin.";
         }

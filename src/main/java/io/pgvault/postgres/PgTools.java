@@ -71,10 +71,25 @@ public class PgTools {
     }
 
     /**
-     * A process builder for a tool against {@code database} with the connection in the environment.
-     * The password travels in PGPASSWORD of the child only.
+     * A process builder for a tool against {@code database} with the connection in the environment, as pgvault's
+     * own role. The password travels in PGPASSWORD of the child only.
      */
     public ProcessBuilder command(String database, String tool, List<String> args) {
+        return command(database, tool, args, new PgLogin(pg.user(), credentials.password()));
+    }
+
+    /**
+     * The same, logged in as {@code login}.
+     *
+     * <p>No PGOPTIONS with pgvault's session settings ({@link PgConnections#SESSION_OPTIONS}): pg_dump, pg_dumpall and
+     * pg_restore make their sessions safe themselves. Each one's first statement on every connection sets an empty
+     * {@code search_path} (since PostgreSQL 10.3, CVE-2018-1058) and every name they send is schema-qualified;
+     * pg_dump sets {@code row_security = off} (so a policy fails the dump instead of running); pg_dumpall reads
+     * only shared catalogs, which carry no user policies; pg_restore runs the archive's own statements, and a
+     * test restore runs them as the scratch role (see ScratchRestore), not as pgvault. PGOPTIONS would add nothing
+     * but a startup option a connection pooler may refuse.
+     */
+    public ProcessBuilder command(String database, String tool, List<String> args, PgLogin login) {
         List<String> cmd = new ArrayList<>();
         cmd.add(tool(tool).toString());
         cmd.addAll(args);
@@ -83,14 +98,13 @@ public class PgTools {
         env.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("PGVAULT_"));
         env.put("PGHOST", pg.host());
         env.put("PGPORT", Integer.toString(pg.port()));
-        env.put("PGUSER", pg.user());
+        env.put("PGUSER", login.user());
         env.put("PGSSLMODE", pg.sslmode());
         env.put("PGDATABASE", database);
         env.put("PGAPPNAME", "pgvault");
         env.put("PGCONNECT_TIMEOUT", "30");
-        String password = credentials.password();
-        if (!password.isEmpty()) {
-            env.put("PGPASSWORD", password);
+        if (!login.password().isEmpty()) {
+            env.put("PGPASSWORD", login.password());
         }
         return pb;
     }

@@ -4,11 +4,12 @@ import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.DatabaseUnavailableException;
 import io.pgvault.matrix.ByteaFacts;
 import io.pgvault.matrix.DatabaseFacts;
+import io.pgvault.matrix.GlobalName;
 import io.pgvault.matrix.Placement;
+import io.pgvault.matrix.SafeNames;
 import io.pgvault.matrix.ServerFacts;
 import io.pgvault.matrix.SupportMatrix;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.postgresql.Driver;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,44 +24,56 @@ import java.util.concurrent.Future;
 
 /**
  * Gathers the facts the support matrix judges, over JDBC: server version, recovery state, every database
- * with its owner and size, and the largest value of every bytea column of the databases that would be
- * backed up. Read-only; one short connection per database.
+ * with its owner and size, the names of roles and tablespaces that a backup must refuse, and the largest value of
+ * every bytea column of the databases that would be backed up. Read-only; one short connection per database,
+ * each opened by {@link PgConnections}, so no function of a database's owner runs in it.
  */
 @ApplicationScoped
 public class ServerInspector {
 
+    // Every name below is schema-qualified although each session runs with search_path = pg_catalog, pg_temp
+    // (PgConnections): neither alone may be what keeps a database owner's functions out of pgvault's queries.
+    // Operators are left unqualified: with that search_path only pg_catalog's are visible.
+    private static final String SERVER = "SELECT pg_catalog.current_setting('server_version'), "
+            + "pg_catalog.current_setting('server_version_num')::pg_catalog.int4, pg_catalog.pg_is_in_recovery()";
+
     private static final String DATABASES = """
             SELECT d.datname, r.rolname, d.datallowconn,
-                   CASE WHEN has_database_privilege(d.oid, 'CONNECT') THEN pg_database_size(d.oid) ELSE 0 END
-            FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba
+                   CASE WHEN pg_catalog.has_database_privilege(d.oid, 'CONNECT')
+                        THEN pg_catalog.pg_database_size(d.oid) ELSE 0 END
+            FROM pg_catalog.pg_database d JOIN pg_catalog.pg_roles r ON r.oid = d.datdba
             ORDER BY d.datname""";
+
+    /** Roles and tablespaces: the objects of the roles dump, judged by name (safe-names). */
+    private static final String GLOBAL_NAMES = """
+            SELECT 'ROLE', rolname FROM pg_catalog.pg_roles
+            UNION ALL SELECT 'TABLESPACE', spcname FROM pg_catalog.pg_tablespace""";
 
     /**
      * Columns of type bytea or of a domain over bytea (domains over domains included), in plain tables
-     * and materialized views; partitions are scanned as themselves, so each row is counted once.
+     * and populated materialized views; partitions are scanned as themselves, so each row is counted once.
      */
     private static final String BYTEA_COLUMNS = """
             WITH RECURSIVE bytea_types(oid) AS (
-                SELECT 'bytea'::regtype::oid
-                UNION SELECT t.oid FROM pg_type t JOIN bytea_types b ON t.typbasetype = b.oid WHERE t.typtype = 'd')
-            SELECT n.nspname, c.relname, a.attname
-            FROM pg_attribute a
-            JOIN pg_class c ON c.oid = a.attrelid
-            JOIN pg_namespace n ON n.oid = c.relnamespace
+                SELECT 'pg_catalog.bytea'::pg_catalog.regtype::pg_catalog.oid
+                UNION SELECT t.oid FROM pg_catalog.pg_type t JOIN bytea_types b ON t.typbasetype = b.oid
+                      WHERE t.typtype = 'd')
+            SELECT n.nspname, c.relname, a.attname, c.relrowsecurity
+            FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE a.atttypid IN (SELECT oid FROM bytea_types)
               AND a.attnum > 0 AND NOT a.attisdropped
-              AND c.relkind IN ('r', 'm')
+              AND (c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated))
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
             ORDER BY 1, 2, 3""";
 
-    private static final Driver DRIVER = new Driver();
-
     private final PgvaultConfig config;
-    private final PgCredentials credentials;
+    private final PgConnections connections;
 
-    public ServerInspector(PgvaultConfig config, PgCredentials credentials) {
+    public ServerInspector(PgvaultConfig config, PgConnections connections) {
         this.config = config;
-        this.credentials = credentials;
+        this.connections = connections;
     }
 
     /** Inspects the configured server: everything the matrix needs to judge a backup. */
@@ -70,10 +82,9 @@ public class ServerInspector {
         int versionNum;
         boolean inRecovery;
         List<DatabaseFacts> databases = new ArrayList<>();
-        try (Connection c = connect(config.pg().database()); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT current_setting('server_version'), current_setting('server_version_num')::int, "
-                            + "pg_is_in_recovery()")) {
+        List<GlobalName> unsafeNames = new ArrayList<>();
+        try (Connection c = connections.open(config.pg().database()); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery(SERVER)) {
                 rs.next();
                 version = rs.getString(1).split(" ")[0];
                 versionNum = rs.getInt(2);
@@ -84,12 +95,19 @@ public class ServerInspector {
                     databases.add(new DatabaseFacts(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4)));
                 }
             }
+            try (ResultSet rs = st.executeQuery(GLOBAL_NAMES)) {
+                while (rs.next()) {
+                    if (SafeNames.unsafe(rs.getString(2))) {
+                        unsafeNames.add(new GlobalName(GlobalName.Kind.valueOf(rs.getString(1)), rs.getString(2)));
+                    }
+                }
+            }
         } catch (SQLException e) {
             throw unavailable(config.pg().database(), e);
         }
         List<ByteaFacts> bytea = largestByteaValues(SupportMatrix.selectDatabases(databases).included());
         return new ServerFacts(config.serverName(), version, versionNum / 10000, inRecovery, databases, bytea,
-                placement(config.server()));
+                placement(config.server()), unsafeNames);
     }
 
     /**
@@ -131,22 +149,30 @@ public class ServerInspector {
      * The largest value of each bytea column in one database. {@code octet_length} of a bytea reads the
      * length from the value's header (for a TOASTed value, the TOAST pointer's raw size) without fetching
      * or decompressing the value, so this costs one scan of the table's main heap, not of its TOAST data.
+     * The column is cast to bytea itself, so the call is pg_catalog's {@code octet_length(bytea)} whatever its
+     * domain: an {@code octet_length(my_domain)} of the database's owner is never called. {@code ONLY}: an
+     * inheritance child is scanned as itself.
      */
     List<ByteaFacts> largestByteaValues(String database) {
         List<ByteaFacts> out = new ArrayList<>();
-        try (Connection c = connect(database); Statement st = c.createStatement()) {
-            List<String[]> columns = new ArrayList<>();
+        try (Connection c = connections.open(database); Statement st = c.createStatement()) {
+            List<Column> columns = new ArrayList<>();
             try (ResultSet rs = st.executeQuery(BYTEA_COLUMNS)) {
                 while (rs.next()) {
-                    columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
                 }
             }
-            for (String[] col : columns) {
-                String sql = "SELECT coalesce(max(octet_length(" + ident(col[2]) + ")), 0) FROM "
-                        + ident(col[0]) + "." + ident(col[1]);
+            for (Column col : columns) {
+                String sql = "SELECT coalesce(pg_catalog.max(pg_catalog.octet_length(" + ident(col.column())
+                        + "::pg_catalog.bytea)), 0) FROM ONLY " + ident(col.schema()) + "." + ident(col.table());
                 try (ResultSet rs = st.executeQuery(sql)) {
                     rs.next();
-                    out.add(new ByteaFacts(database, col[0], col[1], col[2], rs.getLong(1)));
+                    out.add(new ByteaFacts(database, col.schema(), col.table(), col.column(), rs.getLong(1)));
+                } catch (SQLException e) {
+                    if ("42501".equals(e.getSQLState())) {
+                        throw TablePrivileges.cannotRead(config.pg().user(), database, col, e);
+                    }
+                    throw e;
                 }
             }
         } catch (SQLException e) {
@@ -155,34 +181,8 @@ public class ServerInspector {
         return out;
     }
 
-    /** A JDBC connection to one database of the configured server. */
-    public Connection connect(String database) throws SQLException {
-        PgvaultConfig.Pg pg = config.pg();
-        Properties props = new Properties();
-        props.setProperty("user", pg.user());
-        props.setProperty("password", credentials.password());
-        props.setProperty("sslmode", pg.sslmode());
-        props.setProperty("ApplicationName", "pgvault");
-        props.setProperty("connectTimeout", "30");
-        // The database name goes in the property, not the URL, so no character in it needs escaping.
-        props.setProperty("PGDBNAME", database);
-        String host = pg.host().contains(":") ? "[" + pg.host() + "]" : pg.host();
-        // The driver itself, not DriverManager: DriverManager only hands out drivers the caller's class loader
-        // registered, which fails after a class-loader change (e.g. a Quarkus test restart with another profile).
-        Connection c = DRIVER.connect("jdbc:postgresql://" + host + ":" + pg.port() + "/", props);
-        if (c == null) {
-            throw new SQLException("the PostgreSQL driver refused the URL", "08001");
-        }
-        // Inspection reads every table with a bytea column; behind another session's ACCESS EXCLUSIVE lock it
-        // would wait forever. Give up after the same wait pg_dump is allowed (a SET, not a startup option, so it
-        // also works through PgBouncer).
-        try (Statement st = c.createStatement()) {
-            st.execute("SET lock_timeout = " + Math.max(1, config.backup().lockWaitTimeout().toMillis()));
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        return c;
+    /** A bytea column of a table; {@code rowSecurity}: the table has row-level security enabled. */
+    record Column(String schema, String table, String column, boolean rowSecurity) {
     }
 
     private DatabaseUnavailableException unavailable(String database, SQLException e) {

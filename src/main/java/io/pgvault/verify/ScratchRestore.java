@@ -3,8 +3,9 @@ package io.pgvault.verify;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConfigurationException;
 import io.pgvault.errors.DatabaseUnavailableException;
+import io.pgvault.postgres.PgConnections;
+import io.pgvault.postgres.PgLogin;
 import io.pgvault.postgres.PgTools;
-import io.pgvault.postgres.ServerInspector;
 import io.pgvault.vault.Manifest;
 import io.pgvault.vault.VaultStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,9 +23,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The optional test restore of a verify: each dump is restored into a scratch database on the backed-up
- * server ({@code pgvault.verify.scratch-database}) — created, {@code pg_restore --exit-on-error}, dropped.
- * pgvault marks the database it creates with a comment and drops only a database that carries it, so a
+ * The optional test restore of a verify: each dump is restored into a scratch database on the backed-up server
+ * ({@code pgvault.verify.scratch-database}) — created, {@code pg_restore --exit-on-error}, dropped. The dump's code
+ * runs as the scratch role ({@link ScratchRole}), which owns the database and which pg_restore logs in as; never as
+ * pgvault. pgvault drops only a database that is its own (its comment, or owned by the scratch role), so a
  * misconfigured name can never drop a real database.
  */
 @ApplicationScoped
@@ -32,16 +34,17 @@ public class ScratchRestore {
 
     static final String MARK = "pgvault verify scratch database: created and dropped by pgvault verify";
     private static final Set<String> NEVER = Set.of("postgres", "template0", "template1", "azure_maintenance", "azure_sys");
+    private static final Duration RESTORE_TIMEOUT = Duration.ofHours(12);
 
     private final PgvaultConfig config;
     private final PgTools tools;
-    private final ServerInspector inspector;
+    private final PgConnections connections;
     private final VaultStore vault;
 
-    public ScratchRestore(PgvaultConfig config, PgTools tools, ServerInspector inspector, VaultStore vault) {
+    public ScratchRestore(PgvaultConfig config, PgTools tools, PgConnections connections, VaultStore vault) {
         this.config = config;
         this.tools = tools;
-        this.inspector = inspector;
+        this.connections = connections;
         this.vault = vault;
     }
 
@@ -58,50 +61,80 @@ public class ScratchRestore {
                     "PGVAULT_VERIFY_SCRATCH_DATABASE=" + db,
                     "Pick a name of its own, such as pgvault_verify_scratch.");
         }
-        recreate(db);
-        try (InputStream stored = vault.blob(prefix + file.path()).openInputStream();
-                InputStream archive = VerifyService.decompressed(stored, file.compression())) {
-            PgRestoreFeed.Result r = PgRestoreFeed.run(tools.command(db, "pg_restore",
-                    List.of("--dbname=postgresql://", "--no-owner", "--no-privileges", "--exit-on-error", "--no-password")),
-                    archive, Duration.ofHours(12));
-            return r.ok() ? Optional.empty() : Optional.of(r.problem());
-        } catch (IOException e) {
-            return Optional.of("could not read the dump: " + e.getMessage());
+        ScratchRole role = new ScratchRole(config.verify().scratchRole().trim(), config.pg().user());
+        PgLogin login = maintenance("prepare the scratch role \"" + role.name() + "\"",
+                c -> role.open(c, RESTORE_TIMEOUT.plusHours(1)));
+        try {
+            maintenance("create the scratch database \"" + db + "\"", c -> recreate(c, db, role));
+            try {
+                return pgRestore(prefix, file, db, login);
+            } finally {
+                maintenance("drop the scratch database \"" + db + "\"", c -> drop(c, db, role));
+            }
         } finally {
-            drop(db);
+            maintenance("close the scratch role \"" + role.name() + "\"", c -> {
+                role.close(c);
+                return null;
+            });
         }
     }
 
-    private void recreate(String db) {
-        try (Connection c = inspector.connect(config.pg().database()); Statement st = c.createStatement()) {
+    private Optional<String> pgRestore(String prefix, Manifest.File file, String db, PgLogin login) {
+        checkLogin(db, login);
+        try (InputStream stored = vault.blob(prefix + file.path()).openInputStream();
+                InputStream archive = VerifyService.decompressed(stored, file.compression())) {
+            PgRestoreFeed.Result r = PgRestoreFeed.run(tools.command(db, "pg_restore",
+                    List.of("--dbname=postgresql://", "--no-owner", "--no-privileges", "--exit-on-error", "--no-password"),
+                    login), archive, RESTORE_TIMEOUT);
+            return r.ok() ? Optional.empty() : Optional.of(r.problem());
+        } catch (IOException e) {
+            return Optional.of("could not read the dump: " + e.getMessage());
+        }
+    }
+
+    /** Logs in as the scratch role once, so a server that refuses its password login says so clearly. */
+    private void checkLogin(String db, PgLogin login) {
+        try (Connection c = connections.open(db, login)) {
+            c.isValid(5);
+        } catch (SQLException e) {
+            throw new ConfigurationException("A test restore could not log in as the scratch role \"" + login.user() + "\".",
+                    "SQLSTATE " + e.getSQLState() + ": " + e.getMessage(),
+                    "Test restores log in as that role with a one-time password, so that the dump's code never runs as "
+                            + "pgvault: the server must accept password logins from pgvault's address (pg_hba.conf; on "
+                            + "Azure the authentication method \"PostgreSQL and Microsoft Entra authentication\"). Or turn "
+                            + "test restores off (PGVAULT_VERIFY_SCRATCH_DATABASE empty).", e);
+        }
+    }
+
+    private Void recreate(Connection c, String db, ScratchRole role) throws SQLException {
+        try (Statement st = c.createStatement()) {
             if (exists(c, db)) {
-                if (!MARK.equals(comment(c, db))) {
+                if (!ours(c, db, role)) {
                     throw new ConfigurationException("The scratch database \"" + db + "\" exists and pgvault did not create it.",
-                            "database \"" + db + "\" has no pgvault verify comment",
+                            "database \"" + db + "\" has no pgvault verify comment and another owner than \""
+                                    + role.name() + "\"",
                             "Set PGVAULT_VERIFY_SCRATCH_DATABASE to a name no database has; pgvault never drops a "
                                     + "database it did not create.");
                 }
                 st.execute("DROP DATABASE " + ident(db) + " WITH (FORCE)"); // a previous verify died before its drop
             }
-            st.execute("CREATE DATABASE " + ident(db));
+            st.execute("CREATE DATABASE " + ident(db) + " OWNER " + ScratchRole.ident(role.name()));
             st.execute("COMMENT ON DATABASE " + ident(db) + " IS '" + MARK + "'");
-        } catch (SQLException e) {
-            throw unavailable(db, e);
         }
+        return null;
     }
 
-    private void drop(String db) {
-        try (Connection c = inspector.connect(config.pg().database()); Statement st = c.createStatement()) {
-            if (exists(c, db) && MARK.equals(comment(c, db))) {
+    private Void drop(Connection c, String db, ScratchRole role) throws SQLException {
+        if (exists(c, db) && ours(c, db, role)) {
+            try (Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE " + ident(db) + " WITH (FORCE)");
             }
-        } catch (SQLException e) {
-            throw unavailable(db, e);
         }
+        return null;
     }
 
     private static boolean exists(Connection c, String db) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
             ps.setString(1, db);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -109,21 +142,36 @@ public class ScratchRestore {
         }
     }
 
-    private static String comment(Connection c, String db) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?")) {
+    /**
+     * pgvault's own scratch database: it carries pgvault's comment, or the scratch role owns it (the restored dump
+     * runs as its owner and may rewrite the comment; it cannot give the database away).
+     */
+    private static boolean ours(Connection c, String db, ScratchRole role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.shobj_description(d.oid, 'pg_database'), "
+                + "r.rolname FROM pg_catalog.pg_database d JOIN pg_catalog.pg_roles r ON r.oid = d.datdba "
+                + "WHERE d.datname = ?")) {
             ps.setString(1, db);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                return rs.next() && (MARK.equals(rs.getString(1)) || role.name().equals(rs.getString(2)));
             }
         }
     }
 
-    private DatabaseUnavailableException unavailable(String db, SQLException e) {
-        return new DatabaseUnavailableException("Could not create or drop the scratch database \"" + db + "\".",
-                "SQLSTATE " + e.getSQLState() + ": " + e.getMessage(),
-                "The verify role needs CREATEDB on the server (or set PGVAULT_VERIFY_SCRATCH_DATABASE empty to skip "
-                        + "test restores).", e);
+    /** A step on pgvault's own session in the maintenance database. */
+    private <T> T maintenance(String what, SqlStep<T> step) {
+        try (Connection c = connections.open(config.pg().database())) {
+            return step.run(c);
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("Could not " + what + ".",
+                    "SQLSTATE " + e.getSQLState() + ": " + e.getMessage(),
+                    "The verify role needs CREATEDB and CREATEROLE on the server (on Azure: the server admin), or set "
+                            + "PGVAULT_VERIFY_SCRATCH_DATABASE empty to skip test restores.", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlStep<T> {
+        T run(Connection c) throws SQLException;
     }
 
     private static String ident(String name) {

@@ -32,6 +32,7 @@ final class Facts {
     Placement vaultPlacement = new Placement(TENANT, "sub-b", "UK South");
     BackupType type = BackupType.FULL;
     WeekSlot weekSlot = WeekSlot.free("2026-W48");
+    List<GlobalName> globalNames = new ArrayList<>();
 
     static Facts backup() {
         return new Facts();
@@ -39,7 +40,7 @@ final class Facts {
 
     BackupFacts build() {
         ServerFacts server = new ServerFacts(serverName, serverVersion, serverMajor, inRecovery, databases, bytea,
-                serverPlacement);
+                serverPlacement, globalNames);
         return new BackupFacts(server, new ToolFacts(pgDumpVersion, pgDumpMajor),
                 new VaultFacts(accessTier, vaultPlacement), type, weekSlot);
     }

@@ -10,6 +10,7 @@ import io.pgvault.backup.DatabaseDumps;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
+import io.pgvault.postgres.PgConnections;
 import io.pgvault.postgres.PgCredentials;
 import io.pgvault.postgres.PgTools;
 import io.pgvault.postgres.ServerInspector;
@@ -46,13 +47,14 @@ public final class BackupProcess {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
         PgCredentials credentials = new PgCredentials(config);
-        ServerInspector inspector = new ServerInspector(config, credentials);
+        PgConnections connections = new PgConnections(config, credentials);
+        ServerInspector inspector = new ServerInspector(config, connections);
         PgTools tools = new PgTools(config, credentials);
         VaultStore vault = new VaultStore(new VaultClients(config), config, json);
         WeekClaims weeks = new WeekClaims(vault, config);
         JobStore jobs = new JobStore(vault);
         Clock clock = Clock.systemUTC();
-        VerifyService verifies = new VerifyService(config, vault, jobs, tools, new ScratchRestore(config, tools, inspector, vault));
+        VerifyService verifies = new VerifyService(config, vault, jobs, tools, new ScratchRestore(config, tools, connections, vault));
         AfterCommit afterCommit = new AfterCommit(config, new ImmutabilityService(config, vault, clock),
                 new RetentionService(config, vault, weeks, jobs, verifies, clock), jobs, clock);
         var result = new BackupService(config, new BackupPreflight(config, inspector, tools, weeks),
