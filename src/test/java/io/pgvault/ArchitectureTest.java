@@ -31,4 +31,13 @@ class ArchitectureTest {
             .should().dependOnClassesThat(resideInAPackage("io.pgvault..")
                     .and(not(resideInAPackage("io.pgvault.matrix.."))))
             .because("facts are gathered by the callers and handed to the matrix as plain records");
+
+    /** The roles.sql scanner and filter are plain Java, shared by the restore kit and any later role restore. */
+    @ArchTest
+    static final ArchRule rolesIsPureJava = noClasses()
+            .that().resideInAPackage("io.pgvault.roles..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "com.azure..", "java.sql..", "org.postgresql..", "io.quarkus..", "jakarta..", "io.pgvault.restore..",
+                    "io.pgvault.vault..")
+            .because("the filter must be unit-testable and reusable without storage, JDBC or a Quarkus runtime");
 }
