@@ -27,6 +27,7 @@ import io.pgvault.retention.AfterCommit;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.BlockBlobSink;
 import io.pgvault.vault.Manifest;
+import io.pgvault.vault.ManifestCheck;
 import io.pgvault.vault.VaultStore;
 import io.pgvault.vault.WeekClaims;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -118,6 +119,7 @@ public class BackupService {
                 progress = new BackupProgress(jobs, job, clock, verdict.selection().included().size() + 1);
                 List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
                 manifest = manifest(preflight, backupId, start, files);
+                ManifestCheck.check(manifest, server, backupId);   // every reader checks it: never commit one they refuse
                 vault.createOwnJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
             } catch (RuntimeException e) {
                 removePartialFiles(server, backupId);
