@@ -119,7 +119,7 @@ public class BackupService {
                 progress = new BackupProgress(jobs, job, clock, verdict.selection().included().size() + 1);
                 List<Manifest.File> files = dumpAll(verdict, backupId, progress);      // dump
                 manifest = manifest(preflight, backupId, start, files);
-                ManifestCheck.check(manifest, server, backupId);   // every reader checks it: never commit one they refuse
+                ManifestCheck.checkNew(manifest, server, backupId);   // every reader checks it: never commit one they refuse
                 vault.createOwnJson(BackupLayout.manifestPath(server, backupId), manifest);  // commit manifest
             } catch (RuntimeException e) {
                 removePartialFiles(server, backupId);

@@ -25,7 +25,7 @@ public final class ManifestCheck {
     /** pg_dump's version, e.g. 15.18. */
     public static final Pattern TOOL_VERSION = Pattern.compile("\\d{1,4}(\\.\\d{1,6}){0,3}");
     /** server_version, e.g. {@code 15.10 (Debian 15.10-1.pgdg120+1)}: printable, no quotes or control chars. */
-    static final Pattern SERVER_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._+~(),:/-]{0,127}");
+    static final Pattern SERVER_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._+~(),:/@#\\[\\]-]{0,127}");
     static final Pattern ISO_WEEK = Pattern.compile("\\d{4}-W\\d{2}");
     static final Pattern TYPE = Pattern.compile("[A-Z_]{1,32}");
     static final Pattern PGVAULT_VERSION = Pattern.compile("[0-9A-Za-z.+_-]{1,40}");
@@ -68,6 +68,20 @@ public final class ManifestCheck {
                     "excludedDatabases[" + i + "]", String.valueOf(e), "lists an excluded database without a name", null);
         }
         return m;
+    }
+
+    /**
+     * The same check on a manifest about to be committed: a backup never writes one its readers would refuse.
+     * A refusal here is pgvault's own fault (or an unexpected version string), so the HINT says so.
+     */
+    public static Manifest checkNew(Manifest m, String server, String backupId) {
+        try {
+            return check(m, server, backupId);
+        } catch (IntegrityException e) {
+            throw new IntegrityException("Backup " + backupId + " would get a manifest pgvault cannot read back: "
+                    + e.problem(), e.evidence(), "Nothing was committed. The value came from the server, pg_dump or the "
+                    + "configuration: report this message to pgvault's maintainers.", e);
+        }
     }
 
     private void files(List<Manifest.File> files) {
