@@ -55,4 +55,4 @@ for db in shop analytics "sales eu" postgres; do
   b=$(PGPORT=$PGVAULT_TARGET_PG_PORT pg_dump -d "$db" | grep -v '^\\\(un\)\?restrict')
   if [ "$a" = "$b" ]; then echo "  $db: identical ($(printf '%s' "$a" | wc -c) bytes of dump)"; else echo "  $db: DIFFERS"; ok=0; fi
 done
-[ "$ok" = 1 ] && echo "pgvault demo: the restored data matched the source." || { echo "pgvault demo: MISMATCH"; exit 1; }
+if [ "$ok" = 1 ]; then echo "pgvault demo: the restored data matched the source."; else echo "pgvault demo: MISMATCH"; exit 1; fi

@@ -41,7 +41,7 @@ as_postgres() {
 
 pg_bin() {
   local d
-  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  d=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   [ -n "$d" ] && [ -x "$d/initdb" ] && echo "$d"
 }
 
@@ -56,6 +56,11 @@ ensure_postgres() {
     # The restore kit decompresses .zst dumps with the zstd tool.
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null; apt-get install -y -qq zstd >/dev/null
+  fi
+  if ! command -v shellcheck >/dev/null 2>&1; then
+    # ShellcheckTest checks restore.sh and scripts/*.sh with it.
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null; apt-get install -y -qq shellcheck >/dev/null
   fi
   # The Debian package may start its own cluster on 5432; pgvault never uses it.
 }

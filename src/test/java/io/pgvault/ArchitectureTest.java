@@ -44,4 +44,13 @@ class ArchitectureTest {
             .orShould().dependOnClassesThat().haveFullyQualifiedName("javax.sql.DataSource")
             .orShould().dependOnClassesThat().resideInAPackage("org.postgresql.ds..")
             .because("PgConnections is the one place that makes a PostgreSQL session safe (search_path, row_security)");
+
+    /** The roles.sql scanner and filter are plain Java, shared by the restore kit and any later role restore. */
+    @ArchTest
+    static final ArchRule rolesIsPureJava = noClasses()
+            .that().resideInAPackage("io.pgvault.roles..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "com.azure..", "java.sql..", "org.postgresql..", "io.quarkus..", "jakarta..", "io.pgvault.restore..",
+                    "io.pgvault.vault..")
+            .because("the filter must be unit-testable and reusable without storage, JDBC or a Quarkus runtime");
 }

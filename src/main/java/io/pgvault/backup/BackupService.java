@@ -17,6 +17,7 @@ import io.pgvault.matrix.Verdict;
 import io.pgvault.retention.AfterCommit;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
+import io.pgvault.vault.ManifestCheck;
 import io.pgvault.vault.VaultStore;
 import io.pgvault.vault.WeekClaims;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -119,6 +120,7 @@ public class BackupService {
             progress = new BackupProgress(jobs, running, clock, included.size() + 1);
             List<Manifest.File> files = dumps.dumpAll(included, server, backupId, progress);
             manifest = manifest(preflight, backupId, start, files);
+            ManifestCheck.checkNew(manifest, server, backupId); // every reader checks it: never commit one they refuse
             vault.createOwnJson(BackupLayout.manifestPath(server, backupId), manifest);
         } catch (RuntimeException e) {
             removePartialFiles(server, backupId);

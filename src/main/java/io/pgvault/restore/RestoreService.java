@@ -123,6 +123,8 @@ public class RestoreService {
         Manifest manifest = resolve(server, request.backupId());
         judge(request, manifest);
         String prefix = server + "/" + manifest.backupId() + "/";
+        // The kit is made before anything is written: a roles.sql that cannot be read safely refuses the restore.
+        Map<String, byte[]> kit = RestoreKit.files(manifest, rolesScript(manifest, prefix));
 
         String key = HexFormat.of().formatHex(sha256((server + "|" + manifest.backupId() + "|" + target.containerUrl()
                 + "|" + option).getBytes(StandardCharsets.UTF_8))).substring(0, 24);
@@ -166,7 +168,7 @@ public class RestoreService {
         jobs.save(job);
         JobRecord copying = job;
         BlobContainerClient targetContainer = targets.client(target);
-        runner.submit(() -> copy(copying, manifest, targetContainer, prefix, option, verify, markerPath));
+        runner.submit(() -> copy(copying, manifest, kit, targetContainer, prefix, option, verify, markerPath));
         return accepted(job);
     }
 
@@ -274,6 +276,25 @@ public class RestoreService {
                 "Backup " + backupId + " of server " + server + " does not exist (no manifest).",
                 "looked for " + BackupLayout.manifestPath(server, backupId),
                 "Pick an id from the catalog: GET /api/backups?server=" + server + " or bin/pgvault list."));
+    }
+
+    /** The backup's roles.sql as stored, checked against its manifest; null if the backup has none. */
+    private byte[] rolesScript(Manifest manifest, String prefix) {
+        Manifest.File roles = manifest.files().stream().filter(f -> RestoreKit.ROLES.equals(f.path())).findFirst()
+                .orElse(null);
+        if (roles == null) {
+            return null;
+        }
+        byte[] content = vault.readBytes(prefix + roles.path());
+        String sha = HexFormat.of().formatHex(sha256(content));
+        if (content.length != roles.bytes() || !sha.equals(roles.sha256())) {
+            throw new IntegrityException("roles.sql of backup " + manifest.backupId() + " does not match its manifest.",
+                    "manifest: " + roles.bytes() + " bytes, sha256 " + roles.sha256() + "; vault: " + content.length
+                            + " bytes, sha256 " + sha,
+                    "The vault copy was changed or damaged after the backup; run bin/pgvault verify, and restore "
+                            + "another backup.");
+        }
+        return content;
     }
 
     private void judge(RestoreRequest request, Manifest manifest) {
@@ -407,8 +428,8 @@ public class RestoreService {
         }
     }
 
-    private void copy(JobRecord start, Manifest manifest, BlobContainerClient target, String prefix, String option,
-            String verifyMode, String markerPath) {
+    private void copy(JobRecord start, Manifest manifest, Map<String, byte[]> kit, BlobContainerClient target,
+            String prefix, String option, String verifyMode, String markerPath) {
         Run run = new Run(start);
         try {
             BlobRequestConditions dest = FAIL_IF_EXISTS.equals(option)
@@ -431,9 +452,9 @@ public class RestoreService {
             BlobClient manifestCopy = target.getBlobClient(prefix + BackupLayout.MANIFEST);
             BlobClient manifestSource = vault.blob(prefix + BackupLayout.MANIFEST);
             copyOne(manifestSource, sas.urlFor(manifestSource, -1), manifestCopy, -1, dest, run);
-            for (Map.Entry<String, String> kit : RestoreKit.files(manifest).entrySet()) {
-                target.getBlobClient(prefix + kit.getKey()).uploadWithResponse(
-                        new BlobParallelUploadOptions(BinaryData.fromString(kit.getValue()))
+            for (Map.Entry<String, byte[]> file : kit.entrySet()) {
+                target.getBlobClient(prefix + file.getKey()).uploadWithResponse(
+                        new BlobParallelUploadOptions(BinaryData.fromBytes(file.getValue()))
                                 .setRequestConditions(dest), null, null);
             }
             long t0 = System.nanoTime();

@@ -11,9 +11,11 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConflictException;
+import io.pgvault.errors.IntegrityException;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.VaultUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -179,9 +181,35 @@ public class VaultStore {
         }
     }
 
-    /** The manifest of a backup, if the backup was committed. */
+    /**
+     * The manifest of a backup, if the backup was committed. It is checked ({@link ManifestCheck}) before it is
+     * returned: a manifest changed in the vault fails here with an {@code IntegrityException}, never later.
+     */
     public Optional<Manifest> manifest(String server, String backupId) {
-        return readJson(BackupLayout.manifestPath(server, backupId), Manifest.class).map(Versioned::value);
+        String path = BackupLayout.manifestPath(server, backupId);
+        Optional<Versioned<Manifest>> doc;
+        try {
+            doc = readJson(path, Manifest.class);
+        } catch (UncheckedIOException e) {
+            String why = e.getCause() instanceof JsonProcessingException j ? j.getOriginalMessage()
+                    : String.valueOf(e.getCause());
+            throw new IntegrityException("The manifest " + path + " is not a pgvault manifest; pgvault will not use it.",
+                    BackupLayout.printable(why), "It was changed in the vault after the backup: restore another backup "
+                            + "(bin/pgvault list), keep this folder for investigation, and review who can write to the "
+                            + "vault container.", e);
+        }
+        return doc.map(v -> ManifestCheck.check(v.value(), server, backupId));
+    }
+
+    /** The whole content of a (small) vault blob. */
+    public byte[] readBytes(String path) {
+        try {
+            return container().getBlobClient(path).downloadContent().toBytes();
+        } catch (BlobStorageException e) {
+            throw unavailable("read " + path, container().getBlobContainerName(), e);
+        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
+            throw failure("read " + path, e);
+        }
     }
 
     /** Ids of backup folders under a server (committed or not), oldest first. */

@@ -125,7 +125,8 @@ class RestoreApiTest {
         String prefix = SERVER + "/" + m.backupId() + "/";
         Set<String> expected = new HashSet<>();
         m.files().forEach(f -> expected.add(prefix + f.path()));
-        for (String kit : List.of("manifest.json", "restore.sh", "RESTORE.md", "SHA256SUMS")) {
+        for (String kit : List.of("manifest.json", "restore.sh", "RESTORE.md", "SHA256SUMS", "restore-data.tsv",
+                "roles.managed.sql", "roles.keep-superuser.sql")) {
             expected.add(prefix + kit);
         }
         assertEquals(expected, new HashSet<>(blobs(container, "")), "exactly the backup, its manifest and the kit");

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# pgvault restore kit: restores the roles, then every database of this backup (RESTORE.md says which), into
+# the PostgreSQL server named by the usual libpq variables:
+#   PGHOST=... PGPORT=5432 PGUSER=... PGPASSWORD=... PGSSLMODE=require ./restore.sh
+#
+# Options:  --jobs N           parallel pg_restore jobs per database (default 4)
+#           --skip-roles       do not create the roles
+#           --keep-superuser   keep SUPERUSER/REPLICATION/BYPASSRLS attributes (self-managed targets only):
+#                              runs roles.keep-superuser.sql instead of roles.managed.sql
+#           --into-existing    restore into databases that exist already (default: refuse them)
+# Needs psql and pg_restore (major >= the dump's), base64, and zstd for .zst files.
+#
+# This script is the same for every backup. What it restores is data in restore-data.tsv (one database a
+# line; names base64-encoded), checked line by line before anything is changed. The roles files were made
+# from roles.sql by pgvault, which read it statement by statement (see RESTORE.md); this script runs them
+# as they are and never edits SQL.
+set -euo pipefail
+cd "$(dirname "$0")"
+JOBS=4; SKIP_ROLES=0; KEEP_SUPERUSER=0; INTO_EXISTING=0
+DATA=restore-data.tsv
+die() { printf 'restore.sh: %s\n' "$@" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --jobs) [ $# -ge 2 ] || die "--jobs needs a number"; JOBS="$2"; shift 2 ;;
+    --skip-roles) SKIP_ROLES=1; shift ;;
+    --keep-superuser) KEEP_SUPERUSER=1; shift ;;
+    --into-existing) INTO_EXISTING=1; shift ;;
+    *) die "unknown option $(printf '%q' "$1")" "HINT: use --jobs N, --skip-roles, --keep-superuser or --into-existing." ;;
+  esac
+done
+[[ "$JOBS" =~ ^[1-9][0-9]{0,2}$ ]] || die "--jobs wants a number from 1 to 999, not $(printf '%q' "$JOBS")"
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is needed but not installed"; }
+need psql; need pg_restore; need base64
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -d postgres)
+FAILED=0
+# base64 of whole lines: one or more groups of four, padded.
+B64_RE='^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$'
+FILE_RE='^databases/[0-9]{4}_[A-Za-z0-9_-]+\.dump(\.zst)?$'
+COMP_RE='^((zstd|gzip)(:[0-9]{1,2})?|none)$'
+
+# decode VAR BASE64: sets VAR; the trailing x keeps newlines at the end of a name, which $(...) would strip.
+decode() {
+  local out
+  out=$(printf '%s' "$2" | base64 -d; printf x)
+  printf -v "$1" '%s' "${out%x}"
+}
+
+bad_line() {
+  die "line $1 of $DATA is not valid: $2" \
+    "HINT: $DATA is written by pgvault and listed in SHA256SUMS; run 'sha256sum -c SHA256SUMS', and restore the backup again with pgvault if it was changed."
+}
+
+# Reads and checks every line of the data file before anything is restored.
+NAMES=(); FILES=(); COMPS=(); OWNERS=()
+read_data() {
+  local n=0 line name64 file comp owner64 rest name owner
+  [ -f "$DATA" ] || die "$DATA is missing: this folder is not a complete restore kit" \
+    "HINT: copy every file of the backup's folder (azcopy copy ... --recursive), or restore it again with pgvault."
+  while IFS= read -r line || [ -n "$line" ]; do
+    n=$((n + 1))
+    case "$line" in ''|'#'*) continue ;; esac
+    IFS=$'\t' read -r name64 file comp owner64 rest <<<"$line"
+    [[ -n "$name64" && "$name64" =~ $B64_RE ]] || bad_line "$n" "the database name is not base64"
+    [[ "$file" =~ $FILE_RE ]] || bad_line "$n" "the file name $(printf '%q' "$file") is not a database dump of this folder"
+    [[ "$comp" =~ $COMP_RE ]] || bad_line "$n" "the compression $(printf '%q' "$comp") is unknown"
+    [[ "$owner64" = - || ( -n "$owner64" && "$owner64" =~ $B64_RE ) ]] || bad_line "$n" "the owner is not base64 or -"
+    [ -z "$rest" ] || bad_line "$n" "it has more than four fields"
+    case "$file:$comp" in
+      *.zst:zstd*|*.dump:gzip*|*.dump:none) ;;
+      *) bad_line "$n" "the compression $comp does not fit $file" ;;
+    esac
+    [ -f "$file" ] || die "$file (line $n of $DATA) is missing" \
+      "HINT: copy every file of the backup's folder, then run restore.sh again."
+    decode name "$name64"
+    owner=""
+    if [ "$owner64" != - ]; then decode owner "$owner64"; fi
+    [ -n "$name" ] || bad_line "$n" "the database name is empty"
+    NAMES+=("$name"); FILES+=("$file"); COMPS+=("$comp"); OWNERS+=("$owner")
+  done <"$DATA"
+}
+
+create_roles() {
+  local roles=roles.managed.sql
+  if [ "$KEEP_SUPERUSER" = 1 ]; then roles=roles.keep-superuser.sql; fi
+  [ -f "$roles" ] || die "$roles is missing: this folder is not a complete restore kit" \
+    "HINT: restore the backup again with pgvault, or pass --skip-roles and create the roles by hand."
+  echo "restore.sh: creating roles ($roles)"
+  # Roles that exist already are altered, not created; an error is reported and the restore goes on.
+  psql -X -q -d postgres -f "$roles" || true
+}
+
+# A conninfo string with the name quoted, so a name like 'a=b' or '-h' stays a database name.
+conninfo() { local s=${1//\\/\\\\}; s=${s//\'/\\\'}; printf "dbname='%s'" "$s"; }
+
+restore_db() { # name file compression owner
+  local name=$1 file=$2 comp=$3 owner=$4 src exists shown
+  shown=$(printf '%q' "$name")
+  echo "restore.sh: database $shown from $file"
+  exists=$(printf "SELECT count(*) FROM pg_database WHERE datname = :'db';\n" | "${PSQL[@]}" -At -v db="$name")
+  if [ "$exists" = 1 ] && [ "$name" != postgres ] && [ "$INTO_EXISTING" = 0 ]; then
+    echo "restore.sh: database $shown exists already; drop it or pass --into-existing" >&2
+    FAILED=1; return 0
+  fi
+  # 'postgres' exists on every server: its objects are restored into it.
+  if [ "$exists" = 0 ] && ! printf 'CREATE DATABASE :"db" TEMPLATE template0;\n' | "${PSQL[@]}" -v db="$name"; then
+    echo "restore.sh: could not create $shown" >&2; FAILED=1; return 0
+  fi
+  if [ -n "$owner" ]; then
+    printf 'ALTER DATABASE :"db" OWNER TO :"owner";\n' | "${PSQL[@]}" -v db="$name" -v owner="$owner" || true
+  fi
+  src=$file
+  case "$comp" in
+    zstd*) src=$(mktemp); zstd -d -q -f -o "$src" "$file" ;;
+  esac
+  if ! pg_restore --jobs "$JOBS" --dbname "$(conninfo "$name")" "$src"; then
+    echo "restore.sh: pg_restore reported errors for $shown" >&2; FAILED=1
+  fi
+  if [ "$src" != "$file" ]; then rm -f "$src"; fi
+  return 0
+}
+
+read_data
+for c in "${COMPS[@]}"; do
+  if [[ "$c" == zstd* ]]; then need zstd; break; fi
+done
+if [ "$SKIP_ROLES" = 0 ] && [ -f roles.sql ]; then create_roles; fi
+for i in "${!NAMES[@]}"; do
+  restore_db "${NAMES[$i]}" "${FILES[$i]}" "${COMPS[$i]}" "${OWNERS[$i]}"
+done
+if [ "$FAILED" = 0 ]; then echo "restore.sh: done"; else echo "restore.sh: finished with errors" >&2; exit 1; fi

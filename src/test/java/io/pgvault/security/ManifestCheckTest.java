@@ -1,0 +1,79 @@
+package io.pgvault.security;
+
+import io.pgvault.errors.IntegrityException;
+import io.pgvault.vault.BackupLayout;
+import io.pgvault.vault.Manifest;
+import io.pgvault.vault.ManifestCheck;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The manifest check on values pgvault really writes (they must pass: every backup stays restorable) and on values
+ * only tampering produces. {@link TamperedManifestTest} drives the same check through the restore API.
+ */
+class ManifestCheckTest {
+
+    static final String ID = "20261122T020000Z";
+    static final String SHA = "a".repeat(64);
+
+    static Manifest manifest(String serverVersion, String compression, List<Manifest.File> files) {
+        Instant t = BackupLayout.startOf(ID);
+        return new Manifest(Manifest.FORMAT_VERSION, "pg1", ID, "2026-W47", "FULL", t, t.plusSeconds(60), serverVersion,
+                "15.18", compression, 10, files, List.of(new Manifest.ExcludedDatabase("big\ndb", "o", "too big")),
+                "0.1.0");
+    }
+
+    static Manifest.File db(String path, String compression, String name) {
+        return new Manifest.File(Manifest.File.KIND_DATABASE, name, "owner\nwith newline", 5, path, 5, SHA,
+                "AAAAAAAAAAAAAAAAAAAAAA==", compression);
+    }
+
+    static final Manifest.File ROLES = new Manifest.File(Manifest.File.KIND_GLOBALS, null, null, 0, "roles.sql", 5, SHA,
+            null, "none");
+
+    @Test
+    void whatPgvaultWritesPasses() {
+        for (String version : List.of("15.18", "15.10 (Debian 15.10-1.pgdg120+1)", "16.4 (Ubuntu 16.4-1.pgdg22.04+1)",
+                "17beta1")) {
+            for (String setting : List.of("zstd", "ZSTD:3", " gzip:6 ", "none")) {
+                assertDoesNotThrow(() -> ManifestCheck.check(manifest(version, setting, List.of(ROLES,
+                        db("databases/0001_-h.dump.zst", "zstd:1", "-h"),
+                        db("databases/0002_new_line.dump", "gzip:6", "new\nline"),
+                        db("databases/0003_x.dump", "none", "$(id) `id`"))), "pg1", ID), version + " " + setting);
+            }
+        }
+    }
+
+    @Test
+    void tamperedValuesAreRefusedNamingTheField() {
+        assertRefused(manifest("15.18", "zstd", List.of(db("databases/../x.dump", "none", "x"))), "files[0].path");
+        assertRefused(manifest("15.18", "zstd", List.of(db("databases/0001_x.dump", "zstd:1", "x"))),
+                "does not fit the file name");
+        assertRefused(manifest("15.18", "zstd", List.of(db("databases/0001_x.dump", "none", ""))), "database name");
+        assertRefused(manifest("15.18\n`id`", "zstd", List.of(ROLES)), "serverVersion");
+        assertRefused(manifest("15.18", "zstd|id", List.of(ROLES)), "compression");
+        assertRefused(manifest("15.18", "zstd", List.of(ROLES, ROLES)), "lists a file twice");
+        IntegrityException e = assertThrows(IntegrityException.class,
+                () -> ManifestCheck.check(manifest("15.18", "zstd", List.of(ROLES)), "pg2", ID));
+        assertTrue(e.render().contains("belongs to another server") && e.render().contains("HINT: "), e.render());
+    }
+
+    @Test
+    void aBackupThatWouldWriteAnUnreadableManifestSaysItIsNotTampering() {
+        IntegrityException e = assertThrows(IntegrityException.class,
+                () -> ManifestCheck.checkNew(manifest("15.18\n", "zstd", List.of(ROLES)), "pg1", ID));
+        assertTrue(e.render().contains("Nothing was committed") && e.render().contains("serverVersion"), e.render());
+    }
+
+    static void assertRefused(Manifest m, String part) {
+        IntegrityException e = assertThrows(IntegrityException.class, () -> ManifestCheck.check(m, "pg1", ID));
+        assertTrue(e.render().contains(part), "expected '" + part + "': " + e.render());
+        assertTrue(e.render().contains("HINT: "), e.render());
+    }
+}
