@@ -87,7 +87,7 @@ prepare_run_dir() {
   if [ -z "$RUN_DIR" ]; then
     RUN_DIR=$(mktemp -d /tmp/pgvault-run.XXXXXX)
   fi
-  mkdir -p -m 700 "$RUN_DIR"
+  mkdir -p "$RUN_DIR"
   if [ -L "$RUN_DIR" ] || [ "$(stat -c %u "$RUN_DIR")" != "$(id -u)" ]; then
     log "refusing run dir $RUN_DIR: it is a link or belongs to another user"; exit 1
   fi
@@ -117,6 +117,7 @@ start_azurite() { # start_azurite PORT
 init_cluster() { # init_cluster DIR: a fresh cluster, password auth over TCP so wrong credentials really fail
   local bin; bin=$(pg_bin)
   local pwfile; pwfile="$(pg_base)/pwfile"
+  # shellcheck disable=SC2016 # $1 is expanded by the inner shell, on purpose
   printf '%s\n' "$PG_PASSWORD_LOCAL" | as_postgres bash -c 'umask 077; cat > "$1"' _ "$pwfile"
   as_postgres "$bin/initdb" -D "$1" -U postgres --pwfile="$pwfile" \
     --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 >>"$RUN_DIR/initdb.log" 2>&1

@@ -30,16 +30,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dashes (a database named {@code -h} must not become a pg_dump option), libpq keywords ({@code dbname=postgres}
  * must not become a connection string) and shell syntax. Backed up, restored as files, rebuilt by the kit's
  * restore.sh in the fresh server, and compared with pg_dump: every database must come back as it was, under its
- * own name, owned by its own role.
+ * own name, owned by its own role. (Role and database names with a line break are refused by the preflight's
+ * {@code safe-names} rule instead — UnsafeNamesRealTest; a schema, which the kit never parses, may hold one.)
  */
 @QuarkusTest
 @TestProfile(FaultsProfile.class)
 class HostileNamesTest extends FaultTestBase {
 
     static final List<String> DATABASES = List.of("-h", "--create", "dbname=postgres", "it's a \"quoted\" name",
-            "semi; colon DROP DATABASE postgres", "new\nline", "日本語 ü ñ", "$(touch /tmp/pgvault-pwned) `id`",
+            "semi; colon DROP DATABASE postgres", "日本語 ü ñ", "$(touch /tmp/pgvault-pwned) `id`",
             "back\\slash");
-    static final List<String> ROLES = List.of("-U", "odd 'role\"", "semi;colon", "new\nline role", "rôle ö");
+    static final List<String> ROLES = List.of("-U", "odd 'role\"", "semi;colon", "rôle ö");
     static final List<String> SCHEMAS = List.of("-n", "odd schema; DROP", "new\nline", "ünï");
 
     @AfterEach
