@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,8 +51,22 @@ public class ScratchRestore {
         return config.verify().scratchDatabase().map(String::trim).filter(s -> !s.isEmpty());
     }
 
-    /** Restores one dump into a fresh scratch database and drops it again; the problem, if it failed. */
-    Optional<String> restore(String prefix, Manifest.File file) {
+    /**
+     * What a test restore did: the problem if pg_restore failed; else the tables and rows it left in the scratch
+     * database, counted before the drop (a scratch database that only was created and dropped holds none).
+     */
+    record Outcome(String problem, long tables, long rows) {
+        boolean ok() {
+            return problem == null;
+        }
+
+        static Outcome failed(String problem) {
+            return new Outcome(problem, 0, 0);
+        }
+    }
+
+    /** Restores one dump into a fresh scratch database, counts what it holds, and drops it again. */
+    Outcome restore(String prefix, Manifest.File file) {
         String db = name().orElseThrow();
         if (NEVER.contains(db) || db.equals(file.database())) {
             throw new ConfigurationException("The scratch database name may not be a real database.",
@@ -64,11 +79,35 @@ public class ScratchRestore {
             PgRestoreFeed.Result r = PgRestoreFeed.run(tools.command(db, "pg_restore",
                     List.of("--dbname=postgresql://", "--no-owner", "--no-privileges", "--exit-on-error", "--no-password")),
                     archive, Duration.ofHours(12));
-            return r.ok() ? Optional.empty() : Optional.of(r.problem());
+            return r.ok() ? restored(db) : Outcome.failed(r.problem());
         } catch (IOException e) {
-            return Optional.of("could not read the dump: " + e.getMessage());
+            return Outcome.failed("could not read the dump: " + e.getMessage());
         } finally {
             drop(db);
+        }
+    }
+
+    /** The ordinary tables of the scratch database and their rows (a partitioned table's rows: its partitions'). */
+    private Outcome restored(String db) {
+        try (Connection c = inspector.connect(db); Statement st = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+                    + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+                    + "AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            long rows = 0;
+            for (String table : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+                    rs.next();
+                    rows += rs.getLong(1);
+                }
+            }
+            return new Outcome(null, tables.size(), rows);
+        } catch (SQLException e) {
+            throw unavailable(db, e);
         }
     }
 
