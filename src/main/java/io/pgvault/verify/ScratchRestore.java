@@ -53,7 +53,7 @@ public class ScratchRestore {
 
     /**
      * What a test restore did: the problem if pg_restore failed; else the tables and rows it left in the scratch
-     * database, counted before the drop (a scratch database that only was created and dropped holds none).
+     * database, counted before the drop (a scratch database that was only created and dropped holds none).
      */
     record Outcome(String problem, long tables, long rows) {
         boolean ok() {

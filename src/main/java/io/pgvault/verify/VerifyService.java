@@ -209,7 +209,8 @@ public class VerifyService {
                     if (!restored.ok()) {
                         damaged.add(f.path() + ": test restore failed: " + restored.problem());
                     }
-                    job = job.withProgress(bytes, manifest.files().size(), manifest.files().size(), progress, Instant.now());
+                    int files = manifest.files().size();
+                    job = job.withProgress(bytes, files, files, progress, Instant.now());
                     jobs.save(job);
                 }
             }
