@@ -50,8 +50,8 @@ public class VerifyCommand implements Callable<Integer> {
         for (JobRecord job : verifies.await(accepted.server(), ids, timeout)) {
             System.out.printf("%s %s: %s, %d/%d files, %d bytes%n", job.backupId(), job.id(), job.state(),
                     job.filesDone(), job.filesTotal(), job.bytes());
-            job.progress().forEach(p -> System.out.printf("    %-44s %-10s %14d bytes %8.1f MB/s%n", p.name(), p.state(),
-                    p.bytes(), p.mbPerSecond()));
+            job.progress().forEach(p -> System.out.printf("    %-44s %-10s %14d bytes %8.1f MB/s%s%n", p.name(),
+                    p.state(), p.bytes(), p.mbPerSecond(), p.detail() == null ? "" : ": " + p.detail()));
             if (!JobRecord.SUCCEEDED.equals(job.state())) {
                 boolean damaged = job.error() != null && "integrity".equals(job.error().code());
                 exit = Math.max(exit, damaged ? DAMAGED : 1);

@@ -1,5 +1,7 @@
 package io.pgvault.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -46,8 +48,16 @@ public record JobRecord(
     public static final String REFUSED = "Refused";
     public static final String INTERRUPTED = "Interrupted";
 
-    /** Progress of one item (a database dump, a copied file). */
-    public record Progress(String name, String state, long bytes, double mbPerSecond) {
+    /**
+     * Progress of one item (a database dump, a copied file, a test restore); {@code detail} says what the item
+     * found where that is more than its state (e.g. what a test restore put into the scratch database), else null.
+     */
+    public record Progress(String name, String state, long bytes, double mbPerSecond,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String detail) {
+
+        public Progress(String name, String state, long bytes, double mbPerSecond) {
+            this(name, state, bytes, mbPerSecond, null);
+        }
     }
 
     /** How a job failed: the failure kind and the whole user-facing message. */
@@ -77,7 +87,7 @@ public record JobRecord(
     public JobRecord failed(String newState, Failure failure, List<String> newViolations, Instant now) {
         // Items still under way when the job ended (e.g. the dumps of a killed run) end with it, not "Running".
         List<Progress> ended = progress.stream().map(p -> isTerminal(p.state()) ? p
-                : new Progress(p.name(), newState, p.bytes(), p.mbPerSecond())).toList();
+                : new Progress(p.name(), newState, p.bytes(), p.mbPerSecond(), p.detail())).toList();
         return new JobRecord(id, kind, server, newState, startedAt, now, now, backupId, target, bytes, filesDone,
                 filesTotal, ended, newViolations == null ? violations : List.copyOf(newViolations), failure, warnings);
     }

@@ -300,7 +300,7 @@ public class RestoreService {
     private void judge(RestoreRequest request, Manifest manifest) {
         List<String> archived = new ArrayList<>();
         for (Manifest.File f : manifest.files()) {
-            var props = vault.blob(manifest.server() + "/" + manifest.backupId() + "/" + f.path()).getProperties();
+            var props = vault.backupFileProperties(manifest.server() + "/" + manifest.backupId() + "/" + f.path());
             if (AccessTier.ARCHIVE.equals(props.getAccessTier())) {
                 archived.add(f.path());
             }
@@ -441,8 +441,13 @@ public class RestoreService {
             for (Manifest.File f : files) {
                 long t0 = System.nanoTime();
                 BlobClient source = vault.blob(prefix + f.path());
-                copyOne(source, sas.urlFor(source, f.bytes()), target.getBlobClient(prefix + f.path()), f.bytes(), dest,
-                        run);
+                try {
+                    copyOne(source, sas.urlFor(source, f.bytes()), target.getBlobClient(prefix + f.path()), f.bytes(),
+                            dest, run);
+                } catch (RuntimeException e) {
+                    vault.backupFileProperties(prefix + f.path()); // a source that vanished: named as such
+                    throw e;
+                }
                 bytes += f.bytes();
                 double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
                 done.add(new JobRecord.Progress(f.path(), JobRecord.SUCCEEDED, f.bytes(),

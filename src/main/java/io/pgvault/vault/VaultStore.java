@@ -7,6 +7,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
@@ -270,6 +271,27 @@ public class VaultStore {
     /** A blob of the vault. */
     public BlobClient blob(String path) {
         return container().getBlobClient(path);
+    }
+
+    /**
+     * The properties of a file a committed backup's manifest lists. A missing blob is a damaged backup, reported
+     * as an {@link IntegrityException} naming the file, not as a bare storage error.
+     */
+    public BlobProperties backupFileProperties(String path) {
+        try {
+            return container().getBlobClient(path).getProperties();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                throw new IntegrityException("File " + path + " of the backup is missing from the vault.",
+                        "the manifest lists it; reading it answered status " + e.getStatusCode() + " "
+                                + e.getErrorCode(),
+                        "The backup is damaged (the file was deleted or moved): restore another backup (bin/pgvault "
+                                + "list), run bin/pgvault verify on the others, and find out what deleted it.", e);
+            }
+            throw unavailable("read " + path, container().getBlobContainerName(), e);
+        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
+            throw failure("read " + path, e);
+        }
     }
 
     /** A pgvault error passes through as it is; anything else becomes a {@link VaultUnavailableException}. */

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,8 +54,22 @@ public class ScratchRestore {
         return config.verify().scratchDatabase().map(String::trim).filter(s -> !s.isEmpty());
     }
 
-    /** Restores one dump into a fresh scratch database and drops it again; the problem, if it failed. */
-    Optional<String> restore(String prefix, Manifest.File file) {
+    /**
+     * What a test restore did: the problem if pg_restore failed; else the tables and rows it left in the scratch
+     * database, counted before the drop (a scratch database that was only created and dropped holds none).
+     */
+    record Outcome(String problem, long tables, long rows) {
+        boolean ok() {
+            return problem == null;
+        }
+
+        static Outcome failed(String problem) {
+            return new Outcome(problem, 0, 0);
+        }
+    }
+
+    /** Restores one dump into a fresh scratch database, counts what it holds, and drops it again. */
+    Outcome restore(String prefix, Manifest.File file) {
         String db = name().orElseThrow();
         if (NEVER.contains(db) || db.equals(file.database())) {
             throw new ConfigurationException("The scratch database name may not be a real database.",
@@ -79,16 +94,44 @@ public class ScratchRestore {
         }
     }
 
-    private Optional<String> pgRestore(String prefix, Manifest.File file, String db, PgLogin login) {
+    private Outcome pgRestore(String prefix, Manifest.File file, String db, PgLogin login) {
         checkLogin(db, login);
         try (InputStream stored = vault.blob(prefix + file.path()).openInputStream();
                 InputStream archive = VerifyService.decompressed(stored, file.compression())) {
             PgRestoreFeed.Result r = PgRestoreFeed.run(tools.command(db, "pg_restore",
                     List.of("--dbname=postgresql://", "--no-owner", "--no-privileges", "--exit-on-error", "--no-password"),
                     login), archive, RESTORE_TIMEOUT);
-            return r.ok() ? Optional.empty() : Optional.of(r.problem());
+            return r.ok() ? restored(db, login) : Outcome.failed(r.problem());
         } catch (IOException e) {
-            return Optional.of("could not read the dump: " + e.getMessage());
+            return Outcome.failed("could not read the dump: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The ordinary tables of the scratch database and their rows (a partitioned table's rows: its partitions'),
+     * counted as the scratch role, which owns them all: whatever the dump brought runs with no privilege.
+     */
+    private Outcome restored(String db, PgLogin login) {
+        try (Connection c = connections.open(db, login); Statement st = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) "
+                    + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            long rows = 0;
+            for (String table : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT pg_catalog.count(*) FROM ONLY " + table)) {
+                    rs.next();
+                    rows += rs.getLong(1);
+                }
+            }
+            return new Outcome(null, tables.size(), rows);
+        } catch (SQLException e) {
+            return Outcome.failed("could not count what the restore left (SQLSTATE " + e.getSQLState() + "): "
+                    + e.getMessage());
         }
     }
 

@@ -54,6 +54,8 @@ public class VerifyService {
     private static final Logger LOG = Logger.getLogger(VerifyService.class);
     public static final String LATEST = "latest";
     public static final String ALL = "all";
+    /** Name prefix of a test restore's line in the job record, before the dump's path. */
+    public static final String TEST_RESTORE = "test restore of ";
     /** A non-terminal verify whose record was not touched for this long has lost its runner. */
     static final Duration STALE = Duration.ofMinutes(30);
     private static final Duration PG_RESTORE_TIMEOUT = Duration.ofHours(12);
@@ -257,7 +259,15 @@ public class VerifyService {
             }
             if (damaged.isEmpty() && testRestore) {
                 for (Manifest.File f : manifest.databaseFiles()) {
-                    scratch.restore(prefix, f).ifPresent(problem -> damaged.add(f.path() + ": test restore failed: " + problem));
+                    long t0 = System.nanoTime();
+                    ScratchRestore.Outcome restored = scratch.restore(prefix, f);
+                    progress.add(testRestoreLine(f, restored, (System.nanoTime() - t0) / 1e9));
+                    if (!restored.ok()) {
+                        damaged.add(f.path() + ": test restore failed: " + restored.problem());
+                    }
+                    int files = manifest.files().size();
+                    job = job.withProgress(bytes, files, files, progress, Instant.now());
+                    jobs.save(job);
                 }
             }
             if (!damaged.isEmpty()) {
@@ -280,6 +290,15 @@ public class VerifyService {
                     + " stopped unexpectedly.", e.getClass().getSimpleName() + ": " + e.getMessage(),
                     "Run the verify again; if it fails the same way, look at the log.", e));
         }
+    }
+
+    /** The job record's line of one test restore: what it put into the scratch database, or that it failed. */
+    private JobRecord.Progress testRestoreLine(Manifest.File f, ScratchRestore.Outcome restored, double seconds) {
+        return new JobRecord.Progress(TEST_RESTORE + f.path(), restored.ok() ? JobRecord.SUCCEEDED : JobRecord.FAILED,
+                f.bytes(), Math.round(f.bytes() / 1e6 / Math.max(1e-3, seconds) * 10) / 10.0, restored.ok()
+                        ? "restored " + restored.tables() + " table(s) with " + restored.rows() + " row(s) into "
+                                + scratch.name().orElse("") + ", then dropped it"
+                        : null);
     }
 
     private JobRecord failQuietly(JobRecord job, PgvaultException e) {

@@ -1,21 +1,22 @@
 package io.pgvault.backup;
 
-import io.pgvault.testing.BackupProcess;
+import io.pgvault.faults.ChildJvmMain;
 import io.quarkus.test.junit.QuarkusTest;
 
-import java.nio.file.Path;
+import java.util.List;
 
 /**
- * {@link KilledBackupFlow} with the backup in a JVM of its own: {@link BackupProcess}, the app's BackupService
- * wired by hand (the packaged jar {@code bin/pgvault} runs is not built yet in Maven's test phase; the same
- * flow against {@code bin/pgvault} is {@link InterruptedPackagedBackupTest}).
+ * {@link KilledBackupFlow} with the backup in a JVM of its own running the real application: {@code bin/pgvault
+ * backup} — PgvaultMain and its picocli command on the CDI-wired services, configured from PGVAULT_* like the
+ * packaged CLI — booted from the test classpath by {@link ChildJvmMain} (the packaged jar {@code bin/pgvault}
+ * runs is not built yet in Maven's test phase; the same flow against {@code bin/pgvault} itself is
+ * {@link InterruptedPackagedBackupTest}).
  */
 @QuarkusTest
 class InterruptedBackupTest extends KilledBackupFlow {
 
     @Override
     ProcessBuilder backupCommand() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BackupProcess.class.getName());
+        return new ProcessBuilder(ChildJvmMain.command(List.of("backup")));
     }
 }

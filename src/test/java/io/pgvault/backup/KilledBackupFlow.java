@@ -129,9 +129,9 @@ abstract class KilledBackupFlow {
         return pb.start();
     }
 
-    /** The id of the child's backup, once one of its files is committed in the vault (bounded: 90 s). */
+    /** The id of the child's backup, once one of its files is committed in the vault (bounded: 3 minutes). */
     String awaitFirstBlob(Process child, Path log) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3)); // the child boots the whole application
         while (Instant.now().isBefore(deadline) && child.isAlive()) {
             Optional<String> file = TestServices.vaultBlobs().stream()
                     .filter(b -> b.startsWith(SERVER + "/") && !b.contains("/.")).findFirst();

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,19 +46,15 @@ final class ChildJvm implements AutoCloseable {
     /** Starts a JVM that runs each command in turn, each with its own settings. */
     static ChildJvm start(List<Run> runs) {
         try {
-            String java = ProcessHandle.current().info().command().orElse("java");
             Path out = Files.createTempFile("pgvault-child", ".log");
             out.toFile().deleteOnExit();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
             Map<String, String> env = new HashMap<>();
             for (int i = 0; i < runs.size(); i++) {
-                cmd.add("-Dfaults.child.args." + (i + 1) + "=" + String.join(" ", runs.get(i).args()));
                 StringBuilder config = new StringBuilder();
                 runs.get(i).config().forEach((k, v) -> config.append(k).append('=').append(v).append('\n'));
                 env.put("FAULTS_CHILD_CONFIG_" + (i + 1), config.toString());
             }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildJvmMain.class.getName()));
+            List<String> cmd = ChildJvmMain.command(runs.stream().map(r -> String.join(" ", r.args())).toList());
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
             pb.environment().putAll(env);
             return new ChildJvm(pb.start(), out, runs.size());

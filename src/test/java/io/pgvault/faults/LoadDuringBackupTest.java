@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,19 +35,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Load: 50 restoreStatus and catalog requests, 10 at a time, while a backup streams a large database. Every
  * answer is right (the restore's state; the catalog holds the committed backup and not the running one), the
- * JVM's thread count stays bounded, and the backup still commits a complete backup.
+ * JVM's thread count stays bounded, and the backup still commits a complete backup. A table lock on a second
+ * database keeps the backup running until the load is over, whatever the machine's speed: its pg_dump waits for
+ * the lock (pgvault.backup.lock-wait-timeout raised for this), so the backup cannot commit before the test lets go.
  */
 @QuarkusTest
-@TestProfile(FaultsProfile.class)
+@TestProfile(LoadDuringBackupTest.WaitForTheLock.class)
 class LoadDuringBackupTest extends FaultTestBase {
 
     static final String BIG = "faults_load_big";
+    static final String HELD = "faults_load_held";
     static final int CLIENTS = 10;
     static final int REQUESTS_EACH = 5;
+
+    /** pg_dump waits up to 5 minutes for a table lock (instead of %test's 3 s). */
+    public static class WaitForTheLock extends FaultsProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pgvault.backup.lock-wait-timeout", "PT5M");
+        }
+    }
 
     @AfterEach
     void dropDatabase() {
         Databases.dropEverywhere(BIG);
+        Databases.dropEverywhere(HELD);
     }
 
     @Test
@@ -54,6 +67,8 @@ class LoadDuringBackupTest extends FaultTestBase {
         Snapshot earlier = freshVaultWithEarlierBackup();
         String restoreId = finishedRestoreOf(earlier.backupId());
         Databases.createBig(BIG, 64);
+        Databases.createSmall(HELD);
+        Connection lock = Databases.lockTable(HELD, "t");
 
         CompletableFuture<BackupService.BackupResult> run = async(() -> backups.backup(BackupType.FULL));
         await("the backup to stream " + BIG, Duration.ofMinutes(1), () -> Databases.copyingBackend(BIG).isPresent());
@@ -93,12 +108,17 @@ class LoadDuringBackupTest extends FaultTestBase {
         sampling.set(false);
         sampler.join();
         int after = threads.getThreadCount();
+        // the load ran while the backup ran: it is still waiting for the lock (else the catalog check proves less)
         boolean backupStillRunning = !run.isDone();
+        await("the backup's pg_dump of " + HELD + " to wait for the test's lock", Duration.ofMinutes(2),
+                () -> Databases.dumpWaitsForLock(HELD));
+        lock.rollback();
+        lock.close();
         System.out.printf("load: %d requests in %.2f s while the backup ran; threads %d before, peak %d, after %d%n",
                 answers.size(), seconds, before, peak.get(), after);
 
         assertEquals(List.of(), failures, "every request answered correctly");
-        assertTrue(backupStillRunning, "the load ran while the backup ran (else the catalog check proves less)");
+        assertTrue(backupStillRunning, "the load ran while the backup ran");
         // 10 client threads plus at most one worker per concurrent request, and some slack for the backup's own
         // upload threads: a thread per request (50) or an unbounded pool would break these bounds.
         assertTrue(peak.get() - before <= 2 * CLIENTS + 15, "peak threads " + peak.get() + " vs " + before + " before");

@@ -5,6 +5,7 @@ import io.pgvault.backup.BackupService;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.matrix.WeekSlot;
+import io.pgvault.testing.HoldingProxy;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
@@ -53,28 +54,13 @@ class LostResponseTest extends FaultTestBase {
     public static class ThroughTheRelay extends FaultsProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            String real = TestServices.env("PGVAULT_VAULT_CONNECTION_STRING");
-            String relayed = real.replaceAll("BlobEndpoint=[^;]*",
-                    "BlobEndpoint=http://127.0.0.1:" + relayPort() + "/devstoreaccount1");
-            if (relayed.equals(real)) {
-                throw new IllegalStateException("the vault connection string has no BlobEndpoint to redirect");
-            }
-            return Map.of("pgvault.vault.connection-string", relayed);
+            return Map.of("pgvault.vault.connection-string", HoldingProxy.relayedConnectionString(relayPort()));
         }
     }
 
     /** The relay's port, chosen once per JVM (a system property: the profile and the test share it). */
-    static synchronized int relayPort() {
-        String port = System.getProperty(PORT_PROPERTY);
-        if (port == null) {
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                port = Integer.toString(s.getLocalPort());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            System.setProperty(PORT_PROPERTY, port);
-        }
-        return Integer.parseInt(port);
+    static int relayPort() {
+        return HoldingProxy.port(PORT_PROPERTY);
     }
 
     @Inject
@@ -84,7 +70,7 @@ class LostResponseTest extends FaultTestBase {
 
     @BeforeEach
     void startRelay() throws IOException {
-        relay = HoldingProxy.start(relayPort(), Integer.parseInt(TestServices.env("PGVAULT_AZURITE_PORT")));
+        relay = HoldingProxy.startInFrontOfAzurite(relayPort());
         TestServices.resetVault();
     }
 
@@ -130,6 +116,13 @@ class LostResponseTest extends FaultTestBase {
         secrets.capture("verify job", String.valueOf(verify));
         assertEquals(JobRecord.SUCCEEDED, verify.state(), "verify with test restore: " + verify);
         assertEquals(r.manifest().files().size(), verify.filesDone(), "every file verified: " + verify);
+        // the dump really was restored: its line says what the restore left in the scratch database (createBig: one
+        // table, 32 rows per MiB)
+        JobRecord.Progress restored = verify.progress().stream()
+                .filter(p -> p.name().equals("test restore of " + dump.path())).findFirst()
+                .orElseThrow(() -> new AssertionError("no test restore of " + dump.path() + ": " + verify.progress()));
+        assertEquals(JobRecord.SUCCEEDED, restored.state(), restored.toString());
+        assertEquals("restored 1 table(s) with 64 row(s) into pgvault_verify_scratch, then dropped it", restored.detail());
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------

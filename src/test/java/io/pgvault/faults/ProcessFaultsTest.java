@@ -103,7 +103,6 @@ class ProcessFaultsTest extends FaultTestBase {
                 .getBlobClient(BackupLayout.weekClaimPath(SERVER, week)).getProperties().getLeaseState()
                 != LeaseStateType.LEASED);
         // ...and once the claim is past its grace, the slot is free to take over.
-        Instant now = Instant.now();
         await("the dead run's slot to become free", Duration.ofMinutes(3),
                 () -> !weeks.slot(SERVER, week, Instant.now()).held());
         Manifest next = backups.backup(BackupType.FULL).manifest();
@@ -123,7 +122,6 @@ class ProcessFaultsTest extends FaultTestBase {
         assertIntact(new Snapshot(next.backupId(), next, TestServices.vaultContainer()
                 .getBlobClient(BackupLayout.manifestPath(SERVER, next.backupId())).downloadContent().toBytes(),
                 blobsUnder(BackupLayout.backupPrefix(SERVER, next.backupId()))));
-        assertTrue(Duration.between(now, Instant.now()).toMinutes() < 4);
     }
 
     /**

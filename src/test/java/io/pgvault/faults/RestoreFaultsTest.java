@@ -3,6 +3,7 @@ package io.pgvault.faults;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.matrix.BackupType;
+import io.pgvault.testing.HoldingProxy;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
@@ -47,28 +48,16 @@ class RestoreFaultsTest extends FaultTestBase {
     }
 
     /** The relay's endpoint; its port is chosen once per JVM (a system property: profiles and tests share it). */
-    static synchronized String relayEndpoint() {
-        String port = System.getProperty(PORT_PROPERTY);
-        if (port == null) {
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                port = Integer.toString(s.getLocalPort());
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            System.setProperty(PORT_PROPERTY, port);
-        }
-        return "http://127.0.0.1:" + port + "/pgvaulttarget"; // the restore-target account, relayed
+    static String relayEndpoint() {
+        return HoldingProxy.targetEndpoint(HoldingProxy.port(PORT_PROPERTY)); // the target account, relayed
     }
 
     HoldingProxy relay;
 
     @org.junit.jupiter.api.BeforeEach
     void startRelay() throws java.io.IOException {
-        String endpoint = relayEndpoint();
-        relay = HoldingProxy.start(Integer.parseInt(System.getProperty(PORT_PROPERTY)),
-                Integer.parseInt(TestServices.env("PGVAULT_AZURITE_PORT")));
+        relay = HoldingProxy.startInFrontOfAzurite(HoldingProxy.port(PORT_PROPERTY));
         relay.holdCopies();
-        assertTrue(endpoint.endsWith("/pgvaulttarget"));
     }
 
     @AfterEach
@@ -106,8 +95,15 @@ class RestoreFaultsTest extends FaultTestBase {
         JobRecord status = awaitEnd(restoreId);
         System.out.println("restore with a deleted source ended: " + status.state() + ": " + status.error());
         assertEquals(JobRecord.FAILED, status.state(), status.toString());
-        assertTrue(status.error().message().contains("\nHINT: "), status.error().message());
-        assertTrue(status.filesDone() < s.manifest().files().size(), "not every file can have been restored: " + status);
+        // the failure names the vanished file and the vault's not-found answer, not "failed unexpectedly"
+        String msg = status.error().message();
+        String lastPath = BackupLayout.backupPrefix(SERVER, s.manifest().backupId()) + last.path();
+        assertEquals("integrity", status.error().code(), msg);
+        assertTrue(msg.contains("File " + lastPath + " of the backup is missing from the vault."), msg);
+        assertTrue(msg.contains("404 BlobNotFound"), "the evidence is the vault's answer: " + msg);
+        assertTrue(msg.contains("\nHINT: "), msg);
+        assertEquals(s.manifest().files().size() - 1, status.filesDone(), "every file before the deleted one was "
+                + "restored, and not the deleted one: " + status);
         assertNotRestoredAsComplete(container, s.manifest());
         assertIntact(s.earlier());
     }
@@ -157,8 +153,14 @@ class RestoreFaultsTest extends FaultTestBase {
         String body = r.asString();
         secrets.capture("restore response", body);
         System.out.println("restore of a damaged backup answered " + r.statusCode() + ": " + body);
-        assertTrue(r.statusCode() >= 400, body);
-        assertTrue(body.contains("HINT: ") && !body.contains("\tat ") && !body.contains(".java:"), body);
+        // a damaged backup, named as such: not the generic 500 "failed unexpectedly" of an unmapped storage error
+        assertEquals(500, r.statusCode(), body);
+        assertEquals("integrity", r.path("error"), body);
+        String message = r.path("message");
+        String lostPath = BackupLayout.backupPrefix(SERVER, s.manifest().backupId()) + lost.path();
+        assertTrue(message.contains("File " + lostPath + " of the backup is missing from the vault."), message);
+        assertTrue(message.contains("404 BlobNotFound"), "the evidence is the vault's answer: " + message);
+        assertTrue(message.contains("\nHINT: ") && !body.contains("\tat ") && !body.contains(".java:"), body);
         assertEquals(jobsBefore, jobs.list(SERVER).size(), "no restore job started");
         assertEquals(0, relay.heldCopies(), "nothing was copied");
         assertIntact(s.earlier());

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
@@ -68,13 +72,46 @@ class RegionsTest {
         assertEquals(Optional.empty(), pairs.pairOf(null));
     }
 
+    /**
+     * The Microsoft Learn page ("Azure region pairs and nonpaired regions"), transcribed here on its own as the
+     * page shows it — a pair per line, both ways unless it is one of the page's asymmetric pairs — and not read
+     * from region-pairs.csv: the loaded table must hold exactly these regions, each with exactly this secondary.
+     */
+    static final List<String> TWO_WAY = List.of(
+            "East Asia|Southeast Asia", "Australia East|Australia Southeast", "Australia Central|Australia Central 2",
+            "Canada Central|Canada East", "China North|China East", "China North 2|China East 2",
+            "China North 3|China East 3", "North Europe|West Europe", "France Central|France South",
+            "Germany West Central|Germany North", "Central India|South India", "Japan East|Japan West",
+            "Korea Central|Korea South", "Norway East|Norway West", "South Africa North|South Africa West",
+            "Sweden Central|Sweden South", "Switzerland North|Switzerland West", "UAE North|UAE Central",
+            "UK West|UK South", "US DoD East|US DoD Central", "US Gov Virginia|US Gov Texas", "East US|West US",
+            "East US 2|Central US", "North Central US|South Central US", "West US 2|West Central US");
+    /** The page's asymmetric pairs: region → its secondary, which pairs elsewhere. */
+    static final List<String> ONE_WAY = List.of("Brazil South|South Central US", "Brazil Southeast|Brazil South",
+            "West India|South India", "US Gov Arizona|US Gov Texas", "West US 3|East US");
+
     @Test
     void tableCoversEveryRegionOfThePage() {
-        // 25 two-way pairs (50 rows) + 5 one-way rows in the Microsoft Learn table.
-        assertEquals(55, pairs.regions().size());
-        for (String region : pairs.regions()) {
-            assertTrue(pairs.pairOf(region).isPresent(), region);
+        Map<String, String> expected = new TreeMap<>();
+        for (String pair : TWO_WAY) {
+            String[] ab = pair.split("\\|");
+            expected.put(programmatic(ab[0]), programmatic(ab[1]));
+            expected.put(programmatic(ab[1]), programmatic(ab[0]));
         }
+        for (String pair : ONE_WAY) {
+            String[] ab = pair.split("\\|");
+            expected.put(programmatic(ab[0]), programmatic(ab[1]));
+        }
+        assertEquals(55, expected.size(), "25 two-way pairs and 5 one-way rows on the page");
+        assertEquals(expected.keySet(), pairs.regions(), "exactly the page's regions");
+        for (var e : expected.entrySet()) {
+            assertEquals(Optional.of(e.getValue()), pairs.pairOf(e.getKey()), "secondary of " + e.getKey());
+        }
+    }
+
+    /** A display name as Azure's programmatic name: lower case, no spaces ("UK South" → "uksouth"). */
+    static String programmatic(String displayName) {
+        return displayName.toLowerCase(Locale.ROOT).replace(" ", "");
     }
 
     @Test

@@ -60,6 +60,8 @@ class FunctionPackageIT {
     @Test
     void hostJsonIsTheProjectsOwn() throws IOException {
         JsonNode host = read("host.json");
+        assertEquals(JSON.readTree(Path.of("host.json").toFile()), host, "the package's host.json is ./host.json");
+        // and ./host.json is what a weekly dump needs: the bundle of the Functions v4 host, no 30-minute cut
         assertEquals("[4.*, 5.0.0)", host.path("extensionBundle").path("version").asText());
         assertEquals("1.00:00:00", host.path("functionTimeout").asText());
     }

@@ -240,7 +240,7 @@ class RestoreApiTest {
         itemLevel.put("databases", List.of(BIG_DB));
         assertError(RestoreClient.post(itemLevel), 422, "matrix-refused", "no-item-level");
 
-        assertError(RestoreClient.postRaw(""), 400, "invalid-request", "");
+        assertError(RestoreClient.postRaw(""), 400, "invalid-request", "The restore request has no body.");
 
         // restoreStatus: unknown, traversal and wrong-kind ids
         assertError(RestoreClient.status("restore-00000000-0000-0000-0000-000000000000"), 404, "not-found", "No job");

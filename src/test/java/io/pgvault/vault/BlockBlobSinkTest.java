@@ -1,16 +1,20 @@
 package io.pgvault.vault;
 
+import com.azure.core.http.HttpMethod;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockListType;
 import io.pgvault.testing.TestServices;
+import io.pgvault.testing.VaultTap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -30,11 +34,14 @@ class BlockBlobSinkTest {
     static final int BLOCK = 64 * 1024;
     static ExecutorService uploads;
     static BlobContainerClient container;
+    /** Every request the sinks send, as it went out (the container's client goes through it). */
+    static final VaultTap TAP = new VaultTap();
 
     @BeforeAll
     static void start() {
         uploads = Executors.newFixedThreadPool(4);
-        container = TestServices.blobService().getBlobContainerClient("sink-" + UUID.randomUUID().toString().substring(0, 8));
+        container = new BlobServiceClientBuilder().connectionString(TestServices.env("PGVAULT_VAULT_CONNECTION_STRING"))
+                .addPolicy(TAP).buildClient().getBlobContainerClient("sink-" + UUID.randomUUID().toString().substring(0, 8));
         container.create();
     }
 
@@ -53,9 +60,21 @@ class BlockBlobSinkTest {
     void aSmallFileCostsOneBufferAndOnePutBlob() throws Exception {
         BlockBlobSink sink = sink("small", 4);
         byte[] data = "roles and tablespaces".getBytes();
+        int before = TAP.sent().size();
         sink.write(data, 0, data.length);
         BlockBlobSink.StoredFile stored = sink.commit();
         assertEquals(1, sink.allocatedBuffers(), "one buffer for a file smaller than a block");
+        // on the wire: exactly one request, a Put Blob (PUT of the blob itself, no comp=block / comp=blocklist)
+        List<VaultTap.Sent> all = TAP.sent();
+        List<VaultTap.Sent> sent = all.subList(before, all.size());
+        assertEquals(1, sent.size(), "one request: " + sent);
+        VaultTap.Sent put = sent.get(0);
+        assertEquals(HttpMethod.PUT, put.method(), put.toString());
+        assertEquals("/devstoreaccount1/" + container.getBlobContainerName() + "/small", put.path(), put.toString());
+        assertEquals(null, put.query(), "no comp=block or comp=blocklist: " + put);
+        assertEquals("BlockBlob", put.headers().get("x-ms-blob-type"), put.toString());
+        assertEquals("*", put.headers().get("If-None-Match"), "created only if absent: " + put);
+        assertEquals(201, put.status(), put.toString());
         assertArrayEquals(data, container.getBlobClient("small").downloadContent().toBytes());
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), stored.sha256());
     }

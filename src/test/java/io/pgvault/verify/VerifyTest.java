@@ -145,12 +145,95 @@ class VerifyTest {
         assertTrue(job.error().message().contains(dump.path() + ": missing from the vault"), job.error().message());
     }
 
+    /**
+     * Each dump's restore is proven by what it left in the scratch database before the drop, as the job record
+     * states it: the tables and rows of the source database (a scratch database that was only created and
+     * dropped holds none).
+     */
     @Test
     void testRestoreRestoresEachDumpIntoTheScratchDatabaseAndDropsIt() {
         JobRecord job = verify("latest", true);
         assertEquals(JobRecord.SUCCEEDED, job.state(), () -> String.valueOf(job.error()));
         assertEquals("test restore into " + SCRATCH, job.target());
         assertFalse(databaseExists(SCRATCH), "the scratch database is dropped again");
+        // the fixture: one table of 20000 rows
+        assertEquals("restored 1 table(s) with 20000 row(s) into " + SCRATCH + ", then dropped it",
+                testRestoreLine(job, file("verify_small")).detail(), job.progress().toString());
+        for (Manifest.File f : manifest.databaseFiles()) {
+            JobRecord.Progress line = testRestoreLine(job, f);
+            assertEquals(JobRecord.SUCCEEDED, line.state(), line.toString());
+            long[] source = tablesAndRows(f.database());
+            assertEquals("restored " + source[0] + " table(s) with " + source[1] + " row(s) into " + SCRATCH
+                    + ", then dropped it", line.detail(), "the test restore of " + f.database() + " holds its tables and rows");
+        }
+        assertEquals(manifest.files().size() + manifest.databaseFiles().size(), job.progress().size(),
+                "a line per file and a line per test restore: " + job.progress());
+    }
+
+    /**
+     * A dump pg_restore --list reads but whose restore fails: a domain's CHECK calls a function that reads another
+     * table, whose data pg_restore loads after the table using the domain (pg_dump cannot see the dependency).
+     * The file check passes; only the test restore finds it.
+     */
+    @Test
+    void aDumpWhoseTableOfContentsReadsButWhoseRestoreFailsFailsTheTestRestore() {
+        String db = "verify_unrestorable";
+        TestServices.recreateDatabase(db);
+        try {
+            TestServices.sql(db, "CREATE TABLE z_allowed (v int PRIMARY KEY)", "INSERT INTO z_allowed VALUES (1), (2)",
+                    "CREATE FUNCTION is_allowed(int) RETURNS boolean LANGUAGE sql STABLE "
+                            + "AS 'SELECT EXISTS (SELECT 1 FROM public.z_allowed WHERE v = $1)'",
+                    "CREATE DOMAIN allowed_int AS int CHECK (public.is_allowed(VALUE))",
+                    "CREATE TABLE a_uses (x allowed_int)", "INSERT INTO a_uses VALUES (1), (2)");
+            TestServices.resetVault(); // this week's slot is free again for a second backup
+            manifest = backups.backup(BackupType.FULL).manifest();
+            Manifest.File unrestorable = file(db);
+
+            JobRecord job = verify(manifest.backupId(), true);
+            assertEquals(JobRecord.FAILED, job.state(), job.toString());
+            assertEquals("integrity", job.error().code());
+            String msg = job.error().message();
+            assertTrue(msg.contains("failed verification: 1 of " + manifest.files().size()), msg);
+            assertTrue(msg.contains(unrestorable.path() + ": test restore failed: pg_restore exit 1"), msg);
+            assertTrue(msg.contains("violates check constraint"), "pg_restore's own words: " + msg);
+            assertTrue(msg.contains("HINT: "), msg);
+            assertEquals(JobRecord.SUCCEEDED, job.progress().stream().filter(p -> p.name().equals(unrestorable.path()))
+                    .findFirst().orElseThrow().state(), "its size, checksum and table of contents are good");
+            JobRecord.Progress line = testRestoreLine(job, unrestorable);
+            assertEquals(JobRecord.FAILED, line.state(), line.toString());
+            assertFalse(databaseExists(SCRATCH), "the scratch database is dropped after a failed restore too");
+        } finally {
+            TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+    }
+
+    static JobRecord.Progress testRestoreLine(JobRecord job, Manifest.File f) {
+        return job.progress().stream().filter(p -> p.name().equals("test restore of " + f.path())).findFirst()
+                .orElseThrow(() -> new AssertionError("no test restore line for " + f.path() + ": " + job.progress()));
+    }
+
+    /** The ordinary tables of a source database and their rows, counted by the test. */
+    static long[] tablesAndRows(String database) {
+        try (var c = TestServices.connect(TestServices.pgPort(), database); var st = c.createStatement()) {
+            List<String> tables = new java.util.ArrayList<>();
+            // ordinary tables (partitions included, partitioned parents not: their rows are the partitions')
+            try (var rs = st.executeQuery("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n "
+                    + "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            long rows = 0;
+            for (String t : tables) {
+                try (var rs = st.executeQuery("SELECT count(*) FROM " + t)) {
+                    rs.next();
+                    rows += rs.getLong(1);
+                }
+            }
+            return new long[] {tables.size(), rows};
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -170,13 +253,25 @@ class VerifyTest {
     void unknownBackupsAndBadRequestsAreRefusedBeforeAnyJob() {
         var missing = assertThrows(NotFoundException.class,
                 () -> verifies.start(new VerifyRequest("test-pg", "20200101T000000Z", false)));
+        assertEquals("not-found", missing.code());
+        assertTrue(missing.render().contains("Backup 20200101T000000Z of server test-pg does not exist"), missing.render());
         assertTrue(missing.render().contains("HINT: "), missing.render());
-        assertThrows(InvalidRequestException.class, () -> verifies.start(new VerifyRequest("test-pg", "../x", false)));
-        assertThrows(InvalidRequestException.class, () -> verifies.start(new VerifyRequest("../etc", "latest", false)));
+        var badId = assertThrows(InvalidRequestException.class,
+                () -> verifies.start(new VerifyRequest("test-pg", "../x", false)));
+        assertEquals("invalid-request", badId.code());
+        assertTrue(badId.render().contains("backup id is not valid") && badId.render().contains("HINT: "), badId.render());
+        var badServer = assertThrows(InvalidRequestException.class,
+                () -> verifies.start(new VerifyRequest("../etc", "latest", false)));
+        assertEquals("invalid-request", badServer.code());
+        assertTrue(badServer.render().contains("server name is not valid") && badServer.render().contains("HINT: "),
+                badServer.render());
         given().contentType(ContentType.JSON).body(Map.of("server", "test-pg", "backupId", "20200101T000000Z"))
-                .when().post("/verify").then().statusCode(404).body("error", org.hamcrest.Matchers.equalTo("not-found"));
+                .when().post("/verify").then().statusCode(404).body("error", org.hamcrest.Matchers.equalTo("not-found"))
+                .body("message", org.hamcrest.Matchers.containsString("does not exist (no manifest)"));
         given().contentType(ContentType.JSON).body(Map.of("server", "test-pg", "backupId", "../x"))
-                .when().post("/verify").then().statusCode(400);
+                .when().post("/verify").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.equalTo("invalid-request"))
+                .body("message", org.hamcrest.Matchers.containsString("backup id is not valid"));
         assertTrue(TestServices.vaultBlobs().stream().noneMatch(b -> b.contains("/.jobs/verify-")), "no verify job was started");
     }
 

@@ -76,7 +76,11 @@ class ServerSizeRealTest {
         assertTrue(v.evidence().contains("(" + judged + " bytes)"), "evidence gives the exact total: " + v.evidence());
         assertTrue(v.evidence().contains("(" + LIMIT + " bytes)"), "evidence gives the limit: " + v.evidence());
         assertTrue(v.evidence().contains("size_app"), "evidence names the largest databases: " + v.evidence());
-        assertTrue(v.hint() != null && !v.hint().isBlank(), "the violation has a hint");
+        // the hint gives the fix: the limit to get under, measured the way the rule measures, and how
+        assertTrue(v.hint().contains("under 1.0 MiB in total (sum of pg_database_size)"), "the hint names the limit: "
+                + v.hint());
+        assertTrue(v.hint().contains("drop or move data out of the largest databases"), v.hint());
+        assertTrue(e.render().contains("HINT: "), e.render());
         assertEquals(1, e.verdict().errors().size(), "server size is the only thing wrong: " + e.verdict().renderErrors());
     }
 
