@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * shellcheck (every severity, info included) over the restore kit's {@code restore.sh} and {@code scripts/*.sh}.
+ * shellcheck (every severity, info included) over the restore kit's {@code restore.sh}, {@code scripts/*.sh}, {@code bin/pgvault} and
+ * {@code bench/run.sh}.
  * scripts/services.sh installs shellcheck with the other services' packages, so a clean clone has it.
  */
 class ShellcheckTest {
@@ -26,6 +27,8 @@ class ShellcheckTest {
     void restoreShAndTheScriptsPassShellcheck() throws Exception {
         List<String> cmd = new ArrayList<>(List.of("shellcheck", "--shell=bash", "--severity=style"));
         cmd.add(RESTORE_SH.toString());
+        cmd.add("bin/pgvault");
+        cmd.add("bench/run.sh");
         try (Stream<Path> scripts = Files.list(Path.of("scripts"))) {
             scripts.filter(p -> p.toString().endsWith(".sh")).sorted().forEach(p -> cmd.add(p.toString()));
         }
