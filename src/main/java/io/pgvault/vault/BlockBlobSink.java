@@ -23,7 +23,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -50,7 +49,7 @@ public final class BlockBlobSink extends OutputStream {
     private int allocatedBuffers;
     private final List<String> blockIds = new ArrayList<>();
     private final List<Future<?>> pending = new ArrayList<>();
-    private final MessageDigest sha256;
+    private final Sha256 sha256 = new Sha256();
     private final MessageDigest md5;
     private final AccessTier tier;
     private final String contentType;
@@ -73,7 +72,6 @@ public final class BlockBlobSink extends OutputStream {
         this.current = new byte[blockSize];
         this.allocatedBuffers = 1;
         try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
             this.md5 = MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -186,7 +184,7 @@ public final class BlockBlobSink extends OutputStream {
                     + "same MD5): an earlier attempt whose answer was lost committed it", blob.getBlobName(),
                     e.getStatusCode(), e.getErrorCode(), bytes);
         }
-        return new StoredFile(blob.getBlobName(), bytes, HexFormat.of().formatHex(sha256.digest()),
+        return new StoredFile(blob.getBlobName(), bytes, sha256.hex(),
                 Base64.getEncoder().encodeToString(headers.getContentMd5()));
     }
 
