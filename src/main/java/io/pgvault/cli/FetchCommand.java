@@ -3,7 +3,7 @@ package io.pgvault.cli;
 import io.pgvault.restore.TargetClients;
 import io.pgvault.restore.TargetGuard;
 import io.pgvault.vault.BackupLayout;
-import io.pgvault.vault.TargetFolder;
+import io.pgvault.vault.TargetContainer;
 import io.pgvault.vault.VaultClients;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
@@ -42,7 +42,7 @@ public class FetchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TargetGuard.Target target = targets.check(containerUrl);
-        TargetFolder folder = TargetFolder.open(clients, target.urlWithSas(), target.sas() == null);
+        TargetContainer folder = TargetContainer.open(clients, target.urlWithSas(), target.sas() == null);
         String prefix = BackupLayout.backupPrefix(server, backupId);
         int n = 0;
         for (String name : folder.names(prefix)) {

@@ -28,7 +28,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An output stream that uploads what is written to it straight into a new block blob: fixed-size blocks
@@ -57,6 +59,16 @@ public final class BlockBlobSink extends OutputStream {
     private int position;
     private long bytes;
     private boolean closed;
+
+    /** The threads that stage blocks, shared by every sink of the vault: daemon threads, made as needed. */
+    static ExecutorService newUploadPool() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "pgvault-upload-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     BlockBlobSink(BlockBlobClient blob, ExecutorService uploads, int blockSize, int blocksInFlight,
             AccessTier tier, String contentType) {

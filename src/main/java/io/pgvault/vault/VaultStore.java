@@ -12,7 +12,6 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConflictException;
@@ -31,8 +30,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The vault container: streamed dump uploads, JSON documents (manifests, week claims, job records) and the
@@ -51,12 +48,7 @@ public class VaultStore {
         this.clients = clients;
         this.config = config;
         this.documents = new JsonDocuments(this::container, json);
-        AtomicInteger n = new AtomicInteger();
-        this.uploads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "pgvault-upload-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.uploads = BlockBlobSink.newUploadPool();
     }
 
     private BlobContainerClient container() {
@@ -76,7 +68,7 @@ public class VaultStore {
      * learn that the other was first.
      */
     public void createJson(String path, Object document) {
-        upload(path, document, new BlobRequestConditions().setIfNoneMatch("*"), false);
+        documents.write(path, document, new BlobRequestConditions().setIfNoneMatch("*"), false);
     }
 
     /**
@@ -85,23 +77,19 @@ public class VaultStore {
      * the blob, finding exactly these bytes means the first attempt created it: that is success, not a conflict.
      */
     public void createOwnJson(String path, Object document) {
-        upload(path, document, new BlobRequestConditions().setIfNoneMatch("*"), true);
+        documents.write(path, document, new BlobRequestConditions().setIfNoneMatch("*"), true);
     }
 
     /** Writes a document that has a single writer (a job record, updated by the job that owns it). */
     public void writeJson(String path, Object document) {
-        upload(path, document, new BlobRequestConditions(), false);
+        documents.write(path, document, new BlobRequestConditions(), false);
     }
 
     /** Replaces a JSON document only if it is still the version read ({@code etag}); null etag creates it. */
     public void replaceJson(String path, Object document, String etag) {
-        upload(path, document, etag == null
+        documents.write(path, document, etag == null
                 ? new BlobRequestConditions().setIfNoneMatch("*")
                 : new BlobRequestConditions().setIfMatch(etag), false);
-    }
-
-    private void upload(String path, Object document, BlobRequestConditions conditions, boolean ownContent) {
-        documents.write(path, document, conditions, ownContent);
     }
 
     /** Reads a JSON document with its ETag, or empty if it does not exist. */
@@ -119,12 +107,7 @@ public class VaultStore {
         try {
             doc = readJson(path, Manifest.class);
         } catch (UncheckedIOException e) {
-            String why = e.getCause() instanceof JsonProcessingException j ? j.getOriginalMessage()
-                    : String.valueOf(e.getCause());
-            throw new IntegrityException("The manifest " + path + " is not a pgvault manifest; pgvault will not use it.",
-                    BackupLayout.printable(why), "It was changed in the vault after the backup: restore another backup "
-                            + "(bin/pgvault list), keep this folder for investigation, and review who can write to the "
-                            + "vault container.", e);
+            throw ManifestCheck.notAManifest(path, e);
         }
         return doc.map(v -> ManifestCheck.check(v.value(), server, backupId));
     }

@@ -12,17 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A folder of a restore target container, read back by {@code pgvault fetch}: the storage SDK stays in this
- * package. Open it only with a URL that {@code io.pgvault.restore.TargetClients#check} accepted.
+ * A restore target container as the CLI uses it — made by {@code pgvault restore --create-container}, read back by
+ * {@code pgvault fetch} — so that the storage SDK stays in this package. Open it only with a URL that
+ * {@code io.pgvault.restore.TargetClients#check} accepted.
  */
-public final class TargetFolder {
+public final class TargetContainer {
 
     /** Longest single storage call, as for a restore's copy (a large file's download is one call per range). */
     static final Duration CALL_TIMEOUT = Duration.ofMinutes(15);
 
     private final BlobContainerClient container;
 
-    private TargetFolder(BlobContainerClient container) {
+    private TargetContainer(BlobContainerClient container) {
         this.container = container;
     }
 
@@ -30,14 +31,23 @@ public final class TargetFolder {
      * The target container at {@code urlWithSas}; without a SAS ({@code useIdentity}) pgvault's own identity is the
      * credential, as for a restore into an allow-listed account.
      */
-    public static TargetFolder open(VaultClients clients, String urlWithSas, boolean useIdentity) {
+    public static TargetContainer open(VaultClients clients, String urlWithSas, boolean useIdentity) {
         RequestRetryOptions retry = VaultClients.retryOptions(6, Duration.ofMillis(500), CALL_TIMEOUT);
         BlobContainerClientBuilder b = new BlobContainerClientBuilder().endpoint(urlWithSas).retryOptions(retry)
                 .clientOptions(new HttpClientOptions().setResponseTimeout(CALL_TIMEOUT).setReadTimeout(CALL_TIMEOUT));
         if (useIdentity) {
             b.credential(clients.tokenCredential());
         }
-        return new TargetFolder(b.buildClient());
+        return new TargetContainer(b.buildClient());
+    }
+
+    /** Creates the container if it does not exist. */
+    public void createIfMissing() {
+        try {
+            container.createIfNotExists();
+        } catch (RuntimeException e) {
+            throw StorageErrors.failure("create the container", container.getBlobContainerName(), e);
+        }
     }
 
     /** Names of the blobs under {@code prefix}. */
