@@ -3,11 +3,16 @@ package io.pgvault;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import org.junit.jupiter.api.Test;
 
 /** Layering rules of pgvault's production code. */
 @AnalyzeClasses(packages = "io.pgvault", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -53,4 +58,50 @@ class ArchitectureTest {
                     "com.azure..", "java.sql..", "org.postgresql..", "io.quarkus..", "jakarta..", "io.pgvault.restore..",
                     "io.pgvault.vault..")
             .because("the filter must be unit-testable and reusable without storage, JDBC or a Quarkus runtime");
+
+    /**
+     * The storage SDK stays behind VaultStore, as WAL-G keeps storage behind its storage.Folder interface: only
+     * io.pgvault.vault (and io.pgvault.restore, whose target adapter writes users' containers) may use it.
+     */
+    @ArchTest
+    static final ArchRule storageSdkOnlyInVaultAndRestore = noClasses()
+            .that().resideOutsideOfPackages("io.pgvault.vault..", "io.pgvault.restore..")
+            .should().dependOnClassesThat().resideInAPackage("com.azure.storage..")
+            .because("storage failures are mapped to pgvault's errors in one place (vault/StorageErrors), and "
+                    + "the rest of pgvault says what it does with the vault, not how the SDK does it");
+
+    /** The CLI calls services, never an HTTP function class (a function is an adapter, like the CLI itself). */
+    @ArchTest
+    static final ArchRule cliNeverDependsOnFunctions = noClasses()
+            .that().resideInAPackage("io.pgvault.cli..")
+            .should().dependOnClassesThat().haveSimpleNameEndingWith("Function")
+            .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Functions")
+            .because("what a function and a command share belongs in a service or helper both use");
+
+    /** Evaluates a rule on a fixture that breaks it on purpose (a test class: the rules above never see it). */
+    private static void assertCaught(ArchRule rule, String violator) {
+        JavaClasses fixture = new ClassFileImporter().importClasses(classFor(violator));
+        EvaluationResult result = rule.evaluate(fixture);
+        assertTrue(result.hasViolation(), "the rule must catch " + violator);
+        String report = String.join("\n", result.getFailureReport().getDetails());
+        assertTrue(report.contains(violator), report);
+    }
+
+    @Test
+    void storageSdkRuleCatchesAClassOutsideVaultUsingTheSdk() {
+        assertCaught(storageSdkOnlyInVaultAndRestore, "io.pgvault.jobs.StorageSdkFixture");
+    }
+
+    @Test
+    void cliRuleCatchesACliClassDependingOnAFunction() {
+        assertCaught(cliNeverDependsOnFunctions, "io.pgvault.cli.FunctionCallFixture");
+    }
+
+    private static Class<?> classFor(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

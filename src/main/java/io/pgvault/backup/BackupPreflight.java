@@ -5,7 +5,6 @@ import io.pgvault.jobs.Stopwatch;
 import io.pgvault.matrix.BackupFacts;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.matrix.MatrixPolicy;
-import io.pgvault.matrix.Placement;
 import io.pgvault.matrix.ServerFacts;
 import io.pgvault.matrix.SupportMatrix;
 import io.pgvault.matrix.ToolFacts;
@@ -76,9 +75,7 @@ public class BackupPreflight {
         ServerFacts facts = join(inspection);
         String pgDumpVersion = join(pgDump);
         WeekSlot slot = join(weekSlot);
-        PgvaultConfig.Vault v = config.vault();
-        VaultFacts vaultFacts = new VaultFacts(v.accessTier(),
-                new Placement(v.tenantId().orElse(null), v.subscriptionId().orElse(null), v.region().orElse(null)));
+        VaultFacts vaultFacts = new VaultFacts(config.vault().accessTier(), config.vault().matrixPlacement());
         Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
                 new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot));
         return new Result(facts, pgDumpVersion, verdict);

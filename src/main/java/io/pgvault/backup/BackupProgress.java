@@ -2,6 +2,7 @@ package io.pgvault.backup;
 
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
+import io.pgvault.jobs.Stopwatch;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -37,15 +38,12 @@ final class BackupProgress {
     }
 
     private static final class Item {
-        final long startNanos = System.nanoTime();
+        final Stopwatch took = Stopwatch.start();
         long bytes;
-        long endNanos;
         String state = JobRecord.RUNNING;
 
         double mbPerSecond() {
-            long end = endNanos == 0 ? System.nanoTime() : endNanos;
-            double seconds = Math.max(1e-3, (end - startNanos) / 1e9);
-            return Math.round(bytes / 1e6 / seconds * 10) / 10.0;
+            return took.megabytesPerSecond(bytes);
         }
     }
 
@@ -70,7 +68,7 @@ final class BackupProgress {
 
     synchronized void done(String name, long storedBytes) {
         Item item = items.get(name);
-        item.endNanos = System.nanoTime();
+        item.took.stop();
         item.state = JobRecord.SUCCEEDED;
         LOG.infof("backup %s: %s done, %d bytes read from the tool at %.1f MB/s, %d bytes stored", job.backupId(),
                 name, item.bytes, item.mbPerSecond(), storedBytes);

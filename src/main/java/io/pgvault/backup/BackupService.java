@@ -1,5 +1,6 @@
 package io.pgvault.backup;
 
+import io.pgvault.config.BuildInfo;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.DumpFailedException;
@@ -40,7 +41,6 @@ import java.util.concurrent.CompletableFuture;
 public class BackupService {
 
     private static final Logger LOG = Logger.getLogger(BackupService.class);
-    public static final String PGVAULT_VERSION = "0.1.0";
 
     private final PgvaultConfig config;
     private final BackupPreflight preflights;
@@ -216,15 +216,15 @@ public class BackupService {
         return new Manifest(Manifest.FORMAT_VERSION, config.serverName(), backupId, WeekClaims.isoWeek(start),
                 BackupType.FULL.name(), start, clock.instant(), preflight.server().serverVersion(), preflight.pgDumpVersion(),
                 config.backup().compression(), files.stream().mapToLong(Manifest.File::bytes).sum(), files, excluded,
-                PGVAULT_VERSION);
+                BuildInfo.version());
     }
 
     private void removePartialFiles(String server, String backupId) {
         try {
             // The manifest first: had a failed commit of it reached the vault after all, no moment may show a
             // manifest whose files are already gone.
-            vault.blob(BackupLayout.manifestPath(server, backupId)).deleteIfExists();
-            int n = vault.deletePrefix(BackupLayout.backupPrefix(server, backupId));
+            vault.deleteIfExists(BackupLayout.manifestPath(server, backupId));
+            int n = vault.deletePrefix(BackupLayout.backupPrefix(server, backupId)).deleted();
             if (n > 0) {
                 LOG.infof("Removed %d partial file(s) of failed backup %s", n, backupId);
             }

@@ -1,7 +1,7 @@
 package io.pgvault.cli;
 
 import io.pgvault.backup.BackupService;
-import io.pgvault.backup.PreflightFunction;
+import io.pgvault.backup.BackupTypes;
 import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.MatrixRefusedException;
 import io.quarkus.arc.Unremovable;
@@ -39,7 +39,7 @@ public class BackupCommand implements Callable<Integer> {
     public Integer call() {
         BackupService.BackupResult result;
         try {
-            result = backups.backup(PreflightFunction.parseType(type, "--type "));
+            result = backups.backup(BackupTypes.parse(type, "--type "));
         } catch (MatrixRefusedException e) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("pgvault: " + e.problem());

@@ -1,8 +1,10 @@
 package io.pgvault.cli;
 
-import com.azure.storage.blob.models.ListBlobsOptions;
 import io.pgvault.restore.TargetClients;
+import io.pgvault.restore.TargetGuard;
 import io.pgvault.vault.BackupLayout;
+import io.pgvault.vault.TargetContainer;
+import io.pgvault.vault.VaultClients;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -22,6 +24,9 @@ public class FetchCommand implements Callable<Integer> {
     @Inject
     TargetClients targets;
 
+    @Inject
+    VaultClients clients;
+
     @Option(names = "--container-url", required = true, description = "The container the restore wrote to.")
     String containerUrl;
 
@@ -36,16 +41,17 @@ public class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var container = targets.client(targets.check(containerUrl));
+        TargetGuard.Target target = targets.check(containerUrl);
+        TargetContainer folder = TargetContainer.open(clients, target.urlWithSas(), target.sas() == null);
         String prefix = BackupLayout.backupPrefix(server, backupId);
         int n = 0;
-        for (var item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
-            Path file = destination(to, item.getName().substring(prefix.length()));
+        for (String name : folder.names(prefix)) {
+            Path file = destination(to, name.substring(prefix.length()));
             if (file == null) {
                 continue; // never write outside the directory, whatever a blob is named
             }
             Files.createDirectories(file.getParent());
-            container.getBlobClient(item.getName()).downloadToFile(file.toString(), true);
+            folder.download(name, file);
             n++;
         }
         System.out.printf("fetched %d file(s) of backup %s into %s%n", n, backupId, to);

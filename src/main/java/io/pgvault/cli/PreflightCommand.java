@@ -1,7 +1,7 @@
 package io.pgvault.cli;
 
 import io.pgvault.backup.BackupService;
-import io.pgvault.backup.PreflightFunction;
+import io.pgvault.backup.BackupTypes;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -36,7 +36,7 @@ public class PreflightCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var verdict = backups.preflight(PreflightFunction.parseType(type, "--type "), Instant.now()).verdict();
+        var verdict = backups.preflight(BackupTypes.parse(type, "--type "), Instant.now()).verdict();
         spec.commandLine().getOut().print(verdict.renderTable());
         spec.commandLine().getOut().flush();
         return verdict.allowed() ? 0 : REFUSED;

@@ -4,6 +4,10 @@ import io.pgvault.config.PgvaultConfig;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.restore.RestoreRequest;
 import io.pgvault.restore.RestoreService;
+import io.pgvault.restore.TargetClients;
+import io.pgvault.restore.TargetGuard;
+import io.pgvault.vault.TargetContainer;
+import io.pgvault.vault.VaultClients;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -45,7 +49,10 @@ public class RestoreCommand implements Callable<Integer> {
     boolean createContainer;
 
     @Inject
-    io.pgvault.restore.TargetClients targets;
+    TargetClients targets;
+
+    @Inject
+    VaultClients clients;
 
     @Option(names = "--timeout", defaultValue = "PT6H", description = "How long to wait (ISO-8601 duration).")
     Duration timeout;
@@ -54,7 +61,8 @@ public class RestoreCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         String s = server == null ? config.serverName() : server;
         if (createContainer) {
-            targets.client(targets.check(target)).createIfNotExists();
+            TargetGuard.Target checked = targets.check(target);
+            TargetContainer.open(clients, checked.urlWithSas(), checked.sas() == null).createIfMissing();
         }
         var accepted = restores.start(new RestoreRequest(s, backup, target, recoveryOption, databases, null, null));
         System.out.printf("restore %s of backup %s started%n", accepted.restoreId(), accepted.backupId());

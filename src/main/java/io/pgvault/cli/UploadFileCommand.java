@@ -1,8 +1,5 @@
 package io.pgvault.cli;
 
-import com.azure.storage.blob.models.BlobRequestConditions;
-import com.azure.storage.blob.models.ParallelTransferOptions;
-import com.azure.storage.blob.options.BlobUploadFromFileOptions;
 import io.pgvault.vault.VaultStore;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
@@ -11,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,10 +31,7 @@ public class UploadFileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var options = new BlobUploadFromFileOptions(file.toString())
-                .setParallelTransferOptions(new ParallelTransferOptions().setBlockSizeLong(8L << 20).setMaxConcurrency(4))
-                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
-        vault.blob("manual/" + blob.replace("..", "_")).uploadFromFileWithResponse(options, Duration.ofHours(6), null);
+        vault.uploadLocalFile(file, "manual/" + blob.replace("..", "_"));
         System.out.println("uploaded " + file + " to manual/" + blob);
         return 0;
     }

@@ -92,10 +92,19 @@ public interface PgvaultConfig {
 
         /** Azure region name, such as {@code uksouth}. */
         Optional<String> region();
+
+        /** The placement as the support matrix judges it (not a setting: the one mapping of these three). */
+        default io.pgvault.matrix.Placement matrixPlacement() {
+            return new io.pgvault.matrix.Placement(tenantId().orElse(null), subscriptionId().orElse(null),
+                    region().orElse(null));
+        }
     }
 
-    /** The vault storage account and container. */
-    interface Vault {
+    /**
+     * The vault storage account and container; its tenant, subscription and region ({@link Placement}) are the
+     * storage account's.
+     */
+    interface Vault extends Placement {
         /** Connection string (local / Azurite). Takes precedence over the endpoint. Never logged. */
         Optional<String> connectionString();
 
@@ -112,15 +121,6 @@ public interface PgvaultConfig {
 
         /** Client id of the user-assigned managed identity used for the vault (empty: default chain). */
         Optional<String> managedIdentityClientId();
-
-        /** Tenant, subscription and region of the vault's storage account. */
-        Optional<String> tenantId();
-
-        /** Subscription id of the vault's storage account. */
-        Optional<String> subscriptionId();
-
-        /** Region of the vault's storage account. */
-        Optional<String> region();
 
         /**
          * Seconds of the blob lease a running backup holds on its week claim (renewed every third of it).

@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.List;
+
 /**
  * Turns every failure of an HTTP function into a JSON error a user can act on — {@code error} (the failure
  * kind), {@code message} (problem, evidence, HINT) and the status the kind calls for — and never into a
@@ -19,6 +21,13 @@ import org.jboss.logging.Logger;
 public class HttpErrors {
 
     private static final Logger LOG = Logger.getLogger(HttpErrors.class);
+
+    /**
+     * Every function pgvault serves under /api, as its {@code @Funq} names them; the 404 answer lists them.
+     * FunctionListTest compares this list with the {@code @Funq} methods of the code, so it cannot drift.
+     */
+    public static final List<String> FUNCTIONS = List.of("backups", "jobs", "preflight", "restore", "restoreStatus",
+            "verify", "verifyStatus");
 
     void routes(@Observes Router router) {
         // Every route: with quarkus.http.root-path=/api this router is mounted under /api, so its paths are
@@ -59,8 +68,8 @@ public class HttpErrors {
         } else if (rc.statusCode() == 404) {
             status = 404;
             code = "not-found";
-            message = "There is no such function.\nHINT: The functions are restore, restoreStatus, backups, jobs, "
-                    + "preflight and verify under /api.";
+            message = "There is no such function.\nHINT: The functions are " + String.join(", ", FUNCTIONS)
+                    + " under /api.";
         } else if (rc.statusCode() == 405) {
             status = 405;
             code = "method-not-allowed";

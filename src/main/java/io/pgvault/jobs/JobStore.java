@@ -1,6 +1,5 @@
 package io.pgvault.jobs;
 
-import com.azure.storage.blob.models.BlobItem;
 import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.NotFoundException;
 import io.pgvault.errors.PgvaultException;
@@ -79,8 +78,8 @@ public class JobStore {
     /** Every job of a server, newest first. */
     public List<JobRecord> list(String server) {
         List<JobRecord> out = new ArrayList<>();
-        for (BlobItem item : vault.list(BackupLayout.checkServer(server) + "/.jobs/")) {
-            vault.readJson(item.getName(), JobRecord.class).map(VaultStore.Versioned::value).ifPresent(out::add);
+        for (String name : vault.names(BackupLayout.jobsPrefix(server))) {
+            vault.readJson(name, JobRecord.class).map(VaultStore.Versioned::value).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(JobRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder())).reversed());
         return out;

@@ -107,7 +107,7 @@ public class ServerInspector {
         }
         List<ByteaFacts> bytea = largestByteaValues(SupportMatrix.selectDatabases(databases).included());
         return new ServerFacts(config.serverName(), version, versionNum / 10000, inRecovery, databases, bytea,
-                placement(config.server()), unsafeNames);
+                config.server().matrixPlacement(), unsafeNames);
     }
 
     /**
@@ -205,9 +205,5 @@ public class ServerInspector {
 
     static String ident(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    static Placement placement(PgvaultConfig.Placement p) {
-        return new Placement(p.tenantId().orElse(null), p.subscriptionId().orElse(null), p.region().orElse(null));
     }
 }

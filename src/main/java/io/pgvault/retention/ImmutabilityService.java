@@ -1,12 +1,10 @@
 package io.pgvault.retention;
 
-import com.azure.core.util.Context;
-import com.azure.storage.blob.models.BlobImmutabilityPolicy;
-import com.azure.storage.blob.models.BlobImmutabilityPolicyMode;
-import com.azure.storage.blob.models.BlobStorageException;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConfigurationException;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.vault.BackupLayout;
+import io.pgvault.vault.ImmutabilityMode;
 import io.pgvault.vault.Manifest;
 import io.pgvault.vault.VaultStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,10 +49,9 @@ public class ImmutabilityService {
     }
 
     /** Sets a policy until {@code now + days} on every blob of the backup; never throws. */
-    public List<String> protect(Manifest manifest, int days, BlobImmutabilityPolicyMode mode, Instant now) {
+    public List<String> protect(Manifest manifest, int days, ImmutabilityMode mode, Instant now) {
         String prefix = BackupLayout.backupPrefix(manifest.server(), manifest.backupId());
-        BlobImmutabilityPolicy policy = new BlobImmutabilityPolicy()
-                .setExpiryTime(now.plus(Duration.ofDays(days)).atOffset(ZoneOffset.UTC)).setPolicyMode(mode);
+        Instant until = now.plus(Duration.ofDays(days));
         List<String> paths = new ArrayList<>();
         manifest.files().forEach(f -> paths.add(f.path()));
         paths.add(BackupLayout.MANIFEST);
@@ -62,18 +59,17 @@ public class ImmutabilityService {
         String firstError = null;
         for (String path : paths) {
             try {
-                vault.blob(prefix + path).setImmutabilityPolicyWithResponse(policy, null, Duration.ofMinutes(1), Context.NONE);
+                vault.setImmutability(prefix + path, until, mode);
             } catch (RuntimeException e) {
                 failed.add(path);
                 if (firstError == null) {
-                    firstError = e instanceof BlobStorageException b ? "status " + b.getStatusCode() + " "
-                            + b.getErrorCode() : e.getClass().getSimpleName();
+                    firstError = e instanceof PgvaultException p ? p.evidence() : e.getClass().getSimpleName();
                 }
             }
         }
         if (failed.isEmpty()) {
             LOG.infof("backup %s: %d blob(s) immutable (%s) until %s", manifest.backupId(), paths.size(), mode,
-                    policy.getExpiryTime());
+                    until.atOffset(ZoneOffset.UTC));
             return List.of();
         }
         String warning = "WARNING: the immutability policy (" + mode + ", " + days + " days) could not be set on "
@@ -85,12 +81,12 @@ public class ImmutabilityService {
         return List.of(warning);
     }
 
-    static BlobImmutabilityPolicyMode mode(String setting) {
+    static ImmutabilityMode mode(String setting) {
         if ("locked".equalsIgnoreCase(setting)) {
-            return BlobImmutabilityPolicyMode.LOCKED;
+            return ImmutabilityMode.LOCKED;
         }
         if ("unlocked".equalsIgnoreCase(setting)) {
-            return BlobImmutabilityPolicyMode.UNLOCKED;
+            return ImmutabilityMode.UNLOCKED;
         }
         throw new ConfigurationException("pgvault.vault.immutability-mode has an unknown value.",
                 "PGVAULT_VAULT_IMMUTABILITY_MODE=" + setting, "Use Unlocked or Locked.");

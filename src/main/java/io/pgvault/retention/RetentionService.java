@@ -1,13 +1,12 @@
 package io.pgvault.retention;
 
-import com.azure.storage.blob.models.BlobImmutabilityPolicy;
-import com.azure.storage.blob.models.BlobProperties;
-import com.azure.storage.blob.models.BlobStorageException;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.DumpFailedException;
+import io.pgvault.errors.VaultUnavailableException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.vault.BackupLayout;
+import io.pgvault.vault.FileProperties;
 import io.pgvault.vault.Manifest;
 import io.pgvault.vault.VaultStore;
 import io.pgvault.vault.WeekClaims;
@@ -177,23 +176,23 @@ public class RetentionService {
         paths.add(BackupLayout.MANIFEST);
         m.files().forEach(f -> paths.add(f.path()));
         for (String path : paths) {
-            BlobProperties props;
+            Optional<FileProperties> found;
             try {
-                props = vault.blob(prefix + path).getProperties();
-            } catch (BlobStorageException e) {
-                if (e.getStatusCode() == 404) {
-                    continue;
-                }
-                return Optional.of("the protection of " + path + " could not be read (status " + e.getStatusCode()
+                found = vault.fileProperties(prefix + path);
+            } catch (VaultUnavailableException e) {
+                return Optional.of("the protection of " + path + " could not be read (" + e.evidence()
                         + "), so it is kept to be safe");
             }
-            if (Boolean.TRUE.equals(props.hasLegalHold())) {
+            if (found.isEmpty()) {
+                continue;
+            }
+            FileProperties props = found.get();
+            if (props.legalHold()) {
                 return Optional.of("legal hold on " + path);
             }
-            BlobImmutabilityPolicy policy = props.getImmutabilityPolicy();
-            if (policy != null && policy.getExpiryTime() != null && policy.getExpiryTime().toInstant().isAfter(now)) {
-                return Optional.of("immutability policy (" + policy.getPolicyMode() + ") on " + path + " until "
-                        + policy.getExpiryTime().toInstant());
+            if (props.immutableUntil() != null && props.immutableUntil().isAfter(now)) {
+                return Optional.of("immutability policy (" + props.immutabilityMode() + ") on " + path + " until "
+                        + props.immutableUntil());
             }
         }
         return Optional.empty();
@@ -209,8 +208,8 @@ public class RetentionService {
             throw new IllegalStateException("kept: " + protectedBy.get());
         }
         String prefix = BackupLayout.backupPrefix(server, d.backupId());
-        vault.blob(prefix + BackupLayout.MANIFEST).delete();   // 1. the backup stops existing
-        List<String> left = deleteFiles(prefix);                 // 2. its files
+        vault.deleteIfExists(prefix + BackupLayout.MANIFEST);   // 1. the backup stops existing
+        List<String> left = vault.deletePrefix(prefix).left();  // 2. its files
         if (!left.isEmpty()) {
             throw new IllegalStateException("manifest deleted, but " + left.size() + " file(s) stayed: " + left
                     + "; the next prune removes them");
@@ -218,18 +217,6 @@ public class RetentionService {
         weeks.list(server, now).stream()                         // 3. its week claim
                 .filter(c -> d.backupId().equals(c.doc().backupId()))
                 .forEach(c -> weeks.delete(server, c));
-    }
-
-    private List<String> deleteFiles(String prefix) {
-        List<String> left = new ArrayList<>();
-        for (var item : vault.list(prefix)) {
-            try {
-                vault.blob(item.getName()).deleteIfExists();
-            } catch (BlobStorageException e) {
-                left.add(item.getName() + " (" + e.getStatusCode() + " " + e.getErrorCode() + ")");
-            }
-        }
-        return left;
     }
 
     /** Leftovers of runs that never committed and no longer run. Folders are listed before claims (see below). */
@@ -263,7 +250,7 @@ public class RetentionService {
         if (vault.manifest(server, c.backupId()).isPresent()) {
             return; // it committed after all
         }
-        List<String> left = deleteFiles(BackupLayout.backupPrefix(server, c.backupId()));
+        List<String> left = vault.deletePrefix(BackupLayout.backupPrefix(server, c.backupId())).left();
         jobs.find(server, "backup-" + c.backupId()).filter(j -> !j.terminal()).ifPresent(j -> jobs.fail(j,
                 JobRecord.INTERRUPTED, new DumpFailedException("Backup " + c.backupId() + " was interrupted before its manifest.",
                         "its week claim lost its lease with no manifest written (process killed or timed out)",

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Where things live in the vault container. A backup is {@code <server>/<backupId>/…} with
  * {@code manifest.json} written last; week claims are {@code <server>/.weeks/<isoWeek>.json}; job records
- * {@code <server>/.jobs/<jobId>.json}. Every name that comes from a request is checked here, so no id can
+ * {@code <server>/.jobs/<jobId>.json}; restore markers {@code <server>/.restores/<key>.json}. Every blob path is
+ * built here. Every name that comes from a request is checked here, so no id can
  * climb out of its server's prefix.
  */
 public final class BackupLayout {
@@ -25,6 +26,9 @@ public final class BackupLayout {
     public static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9_-])?");
     public static final Pattern JOB_ID = Pattern.compile("(backup|restore|verify)-[A-Za-z0-9-]{1,64}");
     public static final String MANIFEST = "manifest.json";
+    /** A restore marker's key: hex of a hash of what the restore does. */
+    public static final Pattern RESTORE_KEY = Pattern.compile("[0-9a-f]{8,64}");
+    private static final String JSON = ".json";
     private static final DateTimeFormatter ID_FORMAT =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -49,8 +53,35 @@ public final class BackupLayout {
         return backupPrefix(server, backupId) + MANIFEST;
     }
 
+    /** The folder of a server's week claims. */
+    public static String weeksPrefix(String server) {
+        return checkServer(server) + "/.weeks/";
+    }
+
     public static String weekClaimPath(String server, String isoWeek) {
-        return checkServer(server) + "/.weeks/" + isoWeek + ".json";
+        return weeksPrefix(server) + isoWeek + JSON;
+    }
+
+    /** The ISO week a week claim's blob name names, or null if the name is no claim. */
+    public static String weekOfClaim(String server, String blobName) {
+        String prefix = weeksPrefix(server);
+        if (!blobName.startsWith(prefix) || !blobName.endsWith(JSON)) {
+            return null;
+        }
+        return blobName.substring(prefix.length(), blobName.length() - JSON.length());
+    }
+
+    /** The folder of a server's job records. */
+    public static String jobsPrefix(String server) {
+        return checkServer(server) + "/.jobs/";
+    }
+
+    /** The marker that makes identical restore requests join one run ({@code key}: hex of their hash). */
+    public static String restoreMarkerPath(String server, String key) {
+        if (key == null || !RESTORE_KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("not a restore marker key: " + printable(key));
+        }
+        return checkServer(server) + "/.restores/" + key + JSON;
     }
 
     public static String jobPath(String server, String jobId) {
@@ -58,7 +89,7 @@ public final class BackupLayout {
             throw new InvalidRequestException("The job id is not valid.", "id: " + printable(jobId),
                     "Use the id returned when the job started, such as restore-3f2a….");
         }
-        return checkServer(server) + "/.jobs/" + jobId + ".json";
+        return jobsPrefix(server) + jobId + JSON;
     }
 
     /** Checks a server name from config or a request. */

@@ -23,13 +23,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An output stream that uploads what is written to it straight into a new block blob: fixed-size blocks
@@ -50,7 +51,7 @@ public final class BlockBlobSink extends OutputStream {
     private int allocatedBuffers;
     private final List<String> blockIds = new ArrayList<>();
     private final List<Future<?>> pending = new ArrayList<>();
-    private final MessageDigest sha256;
+    private final Sha256 sha256 = new Sha256();
     private final MessageDigest md5;
     private final AccessTier tier;
     private final String contentType;
@@ -58,6 +59,16 @@ public final class BlockBlobSink extends OutputStream {
     private int position;
     private long bytes;
     private boolean closed;
+
+    /** The threads that stage blocks, shared by every sink of the vault: daemon threads, made as needed. */
+    static ExecutorService newUploadPool() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "pgvault-upload-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     BlockBlobSink(BlockBlobClient blob, ExecutorService uploads, int blockSize, int blocksInFlight,
             AccessTier tier, String contentType) {
@@ -73,7 +84,6 @@ public final class BlockBlobSink extends OutputStream {
         this.current = new byte[blockSize];
         this.allocatedBuffers = 1;
         try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
             this.md5 = MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -186,7 +196,7 @@ public final class BlockBlobSink extends OutputStream {
                     + "same MD5): an earlier attempt whose answer was lost committed it", blob.getBlobName(),
                     e.getStatusCode(), e.getErrorCode(), bytes);
         }
-        return new StoredFile(blob.getBlobName(), bytes, HexFormat.of().formatHex(sha256.digest()),
+        return new StoredFile(blob.getBlobName(), bytes, sha256.hex(),
                 Base64.getEncoder().encodeToString(headers.getContentMd5()));
     }
 

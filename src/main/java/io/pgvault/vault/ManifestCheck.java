@@ -1,7 +1,9 @@
 package io.pgvault.vault;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.pgvault.errors.IntegrityException;
 
+import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +38,16 @@ public final class ManifestCheck {
 
     private ManifestCheck(String where) {
         this.where = where;
+    }
+
+    /** A manifest blob that is no JSON pgvault can read: changed in the vault after the backup. */
+    static IntegrityException notAManifest(String path, UncheckedIOException e) {
+        String why = e.getCause() instanceof JsonProcessingException j ? j.getOriginalMessage()
+                : String.valueOf(e.getCause());
+        return new IntegrityException("The manifest " + path + " is not a pgvault manifest; pgvault will not use it.",
+                BackupLayout.printable(why), "It was changed in the vault after the backup: restore another backup "
+                        + "(bin/pgvault list), keep this folder for investigation, and review who can write to the "
+                        + "vault container.", e);
     }
 
     /** Returns {@code m} if it is a valid manifest of backup {@code backupId} of {@code server}; throws otherwise. */

@@ -11,6 +11,7 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConfigurationException;
+import io.pgvault.errors.VaultUnavailableException;
 import io.pgvault.errors.Redactor;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,6 +29,7 @@ public class VaultClients {
     private final PgvaultConfig.Vault vault;
     private volatile BlobServiceClient service;
     private volatile TokenCredential tokenCredential;
+    private volatile boolean containerChecked;
 
     public VaultClients(PgvaultConfig config) {
         this.vault = config.vault();
@@ -65,6 +67,33 @@ public class VaultClients {
     /** The vault container. */
     public BlobContainerClient container() {
         return service().getBlobContainerClient(vault.container());
+    }
+
+    /** The vault container, created on first use if it does not exist (locally; in Azure infra makes it). */
+    BlobContainerClient checkedContainer() {
+        BlobContainerClient c = container();
+        if (!containerChecked) {
+            boolean exists;
+            try {
+                exists = c.exists();
+            } catch (RuntimeException e) {
+                throw StorageErrors.unavailable("open the vault container", c.getBlobContainerName(), e);
+            }
+            if (!exists) {
+                try {
+                    c.createIfNotExists();
+                } catch (RuntimeException e) {
+                    VaultUnavailableException cause = StorageErrors.unavailable("create the vault container",
+                            c.getBlobContainerName(), e);
+                    throw new VaultUnavailableException("The vault container \"" + c.getBlobContainerName()
+                            + "\" does not exist, and pgvault could not create it.", cause.evidence(),
+                            "Create the container (infra/ deploys it with the storage account), or point "
+                                    + "PGVAULT_VAULT_CONTAINER at the existing vault container.", e);
+                }
+            }
+            containerChecked = true;
+        }
+        return c;
     }
 
     /** The account key when the vault is reached with a connection string (local), for service SAS. */

@@ -1,38 +1,35 @@
 package io.pgvault.vault;
 
-import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.AccessTier;
-import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobImmutabilityPolicy;
+import com.azure.storage.blob.models.BlobImmutabilityPolicyMode;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
-import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import com.azure.storage.blob.options.BlobParallelUploadOptions;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.azure.storage.blob.models.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobUploadFromFileOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.IntegrityException;
-import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.VaultUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
-import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The vault container: streamed dump uploads, JSON documents (manifests, week claims, job records) and the
@@ -42,50 +39,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class VaultStore {
 
-    private static final Logger LOG = Logger.getLogger(VaultStore.class);
-
     private final VaultClients clients;
     private final PgvaultConfig config;
-    private final ObjectMapper json;
     private final ExecutorService uploads;
-    private volatile boolean containerChecked;
+    private final JsonDocuments documents;
 
     public VaultStore(VaultClients clients, PgvaultConfig config, ObjectMapper json) {
         this.clients = clients;
         this.config = config;
-        this.json = json;
-        AtomicInteger n = new AtomicInteger();
-        this.uploads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "pgvault-upload-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.documents = new JsonDocuments(this::container, json);
+        this.uploads = BlockBlobSink.newUploadPool();
     }
 
-    /** The vault container, created on first use if it does not exist (locally; in Azure infra makes it). */
-    public BlobContainerClient container() {
-        BlobContainerClient c = clients.container();
-        if (!containerChecked) {
-            boolean exists;
-            try {
-                exists = c.exists();
-            } catch (RuntimeException e) {
-                throw unavailable("open the vault container", c.getBlobContainerName(), e);
-            }
-            if (!exists) {
-                try {
-                    c.createIfNotExists();
-                } catch (RuntimeException e) {
-                    VaultUnavailableException cause = unavailable("create the vault container", c.getBlobContainerName(), e);
-                    throw new VaultUnavailableException("The vault container \"" + c.getBlobContainerName()
-                            + "\" does not exist, and pgvault could not create it.", cause.evidence(),
-                            "Create the container (infra/ deploys it with the storage account), or point "
-                                    + "PGVAULT_VAULT_CONTAINER at the existing vault container.", e);
-                }
-            }
-            containerChecked = true;
-        }
-        return c;
+    private BlobContainerClient container() {
+        return clients.checkedContainer();
     }
 
     /** A new streamed blob at {@code path}; nothing exists until {@link BlockBlobSink#commit()}. */
@@ -101,7 +68,7 @@ public class VaultStore {
      * learn that the other was first.
      */
     public void createJson(String path, Object document) {
-        upload(path, document, new BlobRequestConditions().setIfNoneMatch("*"), false);
+        documents.write(path, document, new BlobRequestConditions().setIfNoneMatch("*"), false);
     }
 
     /**
@@ -110,76 +77,24 @@ public class VaultStore {
      * the blob, finding exactly these bytes means the first attempt created it: that is success, not a conflict.
      */
     public void createOwnJson(String path, Object document) {
-        upload(path, document, new BlobRequestConditions().setIfNoneMatch("*"), true);
+        documents.write(path, document, new BlobRequestConditions().setIfNoneMatch("*"), true);
     }
 
     /** Writes a document that has a single writer (a job record, updated by the job that owns it). */
     public void writeJson(String path, Object document) {
-        upload(path, document, new BlobRequestConditions(), false);
+        documents.write(path, document, new BlobRequestConditions(), false);
     }
 
     /** Replaces a JSON document only if it is still the version read ({@code etag}); null etag creates it. */
     public void replaceJson(String path, Object document, String etag) {
-        upload(path, document, etag == null
+        documents.write(path, document, etag == null
                 ? new BlobRequestConditions().setIfNoneMatch("*")
                 : new BlobRequestConditions().setIfMatch(etag), false);
     }
 
-    private void upload(String path, Object document, BlobRequestConditions conditions, boolean ownContent) {
-        byte[] body;
-        try {
-            body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            container().getBlobClient(path).uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(body))
-                    .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
-                    .setRequestConditions(conditions), Duration.ofMinutes(2), Context.NONE);
-        } catch (BlobStorageException e) {
-            if (ownContent && (e.getStatusCode() == 409 || e.getStatusCode() == 412) && holds(path, body)) {
-                // the SDK retried a create whose first attempt succeeded but whose answer was lost
-                LOG.infof("Create of %s answered %d %s on a retry, but the blob holds exactly this document: an "
-                        + "earlier attempt whose answer was lost created it", path, e.getStatusCode(), e.getErrorCode());
-                return;
-            }
-            if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
-                throw new ConflictException("The vault already holds a different version of " + path + ".",
-                        "status " + e.getStatusCode() + " " + e.getErrorCode(),
-                        "Another pgvault run changed it at the same time; look at the job list and retry.", e);
-            }
-            throw unavailable("write " + path, container().getBlobContainerName(), e);
-        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
-            throw failure("write " + path, e);
-        }
-    }
-
-    /** Whether the blob at {@code path} holds exactly {@code body}. */
-    private boolean holds(String path, byte[] body) {
-        try {
-            return Arrays.equals(body, container().getBlobClient(path).downloadContent().toBytes());
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
     /** Reads a JSON document with its ETag, or empty if it does not exist. */
     public <T> Optional<Versioned<T>> readJson(String path, Class<T> type) {
-        try {
-            var r = container().getBlobClient(path).downloadContentWithResponse(null, null, Duration.ofMinutes(2),
-                    Context.NONE);
-            return Optional.of(new Versioned<>(json.readValue(r.getValue().toBytes(), type),
-                    r.getDeserializedHeaders().getETag()));
-        } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 404) {
-                return Optional.empty();
-            }
-            throw unavailable("read " + path, container().getBlobContainerName(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
-            throw failure("read " + path, e);
-        }
+        return documents.read(path, type);
     }
 
     /**
@@ -192,12 +107,7 @@ public class VaultStore {
         try {
             doc = readJson(path, Manifest.class);
         } catch (UncheckedIOException e) {
-            String why = e.getCause() instanceof JsonProcessingException j ? j.getOriginalMessage()
-                    : String.valueOf(e.getCause());
-            throw new IntegrityException("The manifest " + path + " is not a pgvault manifest; pgvault will not use it.",
-                    BackupLayout.printable(why), "It was changed in the vault after the backup: restore another backup "
-                            + "(bin/pgvault list), keep this folder for investigation, and review who can write to the "
-                            + "vault container.", e);
+            throw ManifestCheck.notAManifest(path, e);
         }
         return doc.map(v -> ManifestCheck.check(v.value(), server, backupId));
     }
@@ -206,9 +116,23 @@ public class VaultStore {
     public byte[] readBytes(String path) {
         try {
             return container().getBlobClient(path).downloadContent().toBytes();
-        } catch (BlobStorageException e) {
-            throw unavailable("read " + path, container().getBlobContainerName(), e);
-        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
+        } catch (RuntimeException e) {
+            throw failure("read " + path, e);
+        }
+    }
+
+    /**
+     * Opens a file of the vault for reading, or empty if it does not exist. Failures while reading leave the
+     * stream as a {@link VaultUnavailableException}, or an {@code IOException} if the blob vanished meanwhile.
+     */
+    public Optional<InputStream> openFile(String path) {
+        try {
+            return Optional.of(new VaultReadStream(container().getBlobClient(path).openInputStream(), path,
+                    containerName()));
+        } catch (RuntimeException e) {
+            if (StorageErrors.notFound(e)) {
+                return Optional.empty();
+            }
             throw failure("read " + path, e);
         }
     }
@@ -219,14 +143,12 @@ public class VaultStore {
         String prefix = BackupLayout.checkServer(server) + "/";
         try {
             for (BlobItem item : container().listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(prefix), null)) {
-                if (Boolean.TRUE.equals(item.isPrefix())) {
-                    String id = item.getName().substring(prefix.length()).replace("/", "");
-                    if (BackupLayout.BACKUP_ID.matcher(id).matches()) {
-                        ids.add(id);
-                    }
+                String id = item.getName().substring(prefix.length()).replace("/", "");
+                if (Boolean.TRUE.equals(item.isPrefix()) && BackupLayout.BACKUP_ID.matcher(id).matches()) {
+                    ids.add(id);
                 }
             }
-        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
+        } catch (RuntimeException e) {
             throw failure("list " + prefix, e);
         }
         ids.sort(Comparator.naturalOrder());
@@ -244,72 +166,139 @@ public class VaultStore {
     }
 
     /** Names of the blobs under a prefix. */
-    public List<BlobItem> list(String prefix) {
-        List<BlobItem> out = new ArrayList<>();
+    public List<String> names(String prefix) {
+        List<String> out = new ArrayList<>();
         try {
-            container().listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(out::add);
-        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
+            container().listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(i -> out.add(i.getName()));
+        } catch (RuntimeException e) {
             throw failure("list " + prefix, e);
         }
         return out;
     }
 
-    /** Deletes every blob under a prefix (an uncommitted backup's partial files). */
-    public int deletePrefix(String prefix) {
-        int n = 0;
-        for (BlobItem item : list(prefix)) {
+    /**
+     * Deletes every blob under a prefix (an uncommitted or a deleted backup's files). A blob under an immutability
+     * policy or a lease stays: {@link Removal#left()} names it with the reason.
+     */
+    public Removal deletePrefix(String prefix) {
+        List<String> left = new ArrayList<>();
+        List<String> names = names(prefix);
+        for (String name : names) {
             try {
-                container().getBlobClient(item.getName()).deleteIfExists();
-                n++;
-            } catch (BlobStorageException e) {
-                // A blob under an immutability policy or lease stays; it is still not part of any backup.
+                deleteIfExists(name);
+            } catch (VaultUnavailableException e) {
+                left.add(name + " (" + e.evidence() + ")");
             }
         }
-        return n;
+        return new Removal(names.size() - left.size(), List.copyOf(left));
     }
 
-    /** A blob of the vault. */
-    public BlobClient blob(String path) {
-        return container().getBlobClient(path);
+    /** What {@link #deletePrefix} did: how many blobs it deleted, and those that stayed (with the reason). */
+    public record Removal(int deleted, List<String> left) {
+    }
+
+    /** Deletes a blob if it exists; false if it did not. */
+    public boolean deleteIfExists(String path) {
+        try {
+            return container().getBlobClient(path).deleteIfExists();
+        } catch (RuntimeException e) {
+            throw failure("delete " + path, e);
+        }
+    }
+
+    /** Deletes a blob only if it is still the version read ({@code etag}); false if it changed, is leased or is gone. */
+    public boolean deleteIfMatch(String path, String etag) {
+        try {
+            container().getBlobClient(path).deleteWithResponse(null, new BlobRequestConditions().setIfMatch(etag),
+                    null, null);
+            return true;
+        } catch (RuntimeException e) {
+            if (StorageErrors.conflict(e) || StorageErrors.notFound(e)) {
+                return false;
+            }
+            throw failure("delete " + path, e);
+        }
+    }
+
+    /** What the vault says about a blob, or empty if it does not exist. */
+    public Optional<FileProperties> fileProperties(String path) {
+        try {
+            return Optional.of(FileProperties.of(container().getBlobClient(path).getProperties()));
+        } catch (RuntimeException e) {
+            if (StorageErrors.notFound(e)) {
+                return Optional.empty();
+            }
+            throw failure("read the properties of " + path, e);
+        }
     }
 
     /**
      * The properties of a file a committed backup's manifest lists. A missing blob is a damaged backup, reported
      * as an {@link IntegrityException} naming the file, not as a bare storage error.
      */
+    public FileProperties backupFile(String path) {
+        return FileProperties.of(backupFileProperties(path));
+    }
+
+    /** The SDK's form of {@link #backupFile}, for io.pgvault.restore until its SDK use moves to its target adapter. */
     public BlobProperties backupFileProperties(String path) {
         try {
             return container().getBlobClient(path).getProperties();
-        } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 404) {
+        } catch (RuntimeException e) {
+            if (StorageErrors.notFound(e)) {
                 throw new IntegrityException("File " + path + " of the backup is missing from the vault.",
-                        "the manifest lists it; reading it answered status " + e.getStatusCode() + " "
-                                + e.getErrorCode(),
+                        "the manifest lists it; reading it answered " + StorageErrors.describe(e),
                         "The backup is damaged (the file was deleted or moved): restore another backup (bin/pgvault "
                                 + "list), run bin/pgvault verify on the others, and find out what deleted it.", e);
             }
-            throw unavailable("read " + path, container().getBlobContainerName(), e);
-        } catch (RuntimeException e) { // the SDK's own failures, e.g. when the service cannot be reached at all
             throw failure("read " + path, e);
         }
     }
 
-    /** A pgvault error passes through as it is; anything else becomes a {@link VaultUnavailableException}. */
-    private RuntimeException failure(String action, RuntimeException e) {
-        return e instanceof PgvaultException ? e : unavailable(action, clients.container().getBlobContainerName(), e);
+    /** Makes a blob immutable until {@code until} (a version-level time-based policy). */
+    public void setImmutability(String path, Instant until, ImmutabilityMode mode) {
+        BlobImmutabilityPolicy policy = new BlobImmutabilityPolicy().setExpiryTime(until.atOffset(ZoneOffset.UTC))
+                .setPolicyMode(mode == ImmutabilityMode.LOCKED ? BlobImmutabilityPolicyMode.LOCKED
+                        : BlobImmutabilityPolicyMode.UNLOCKED);
+        try {
+            container().getBlobClient(path).setImmutabilityPolicyWithResponse(policy, null, Duration.ofMinutes(1),
+                    Context.NONE);
+        } catch (RuntimeException e) {
+            throw failure("set the immutability policy of " + path, e);
+        }
     }
 
-    static VaultUnavailableException unavailable(String action, String container, RuntimeException e) {
-        // the SDK wraps a refused connection in reactive exceptions: show the cause
-        Throwable root = PgvaultException.rootCause(e);
-        String status = e instanceof BlobStorageException b ? "status " + b.getStatusCode() + " " + b.getErrorCode()
-                : root.getClass().getSimpleName() + ": " + root.getMessage();
-        String hint = e instanceof BlobStorageException b && (b.getStatusCode() == 403 || b.getStatusCode() == 401)
-                ? "Grant the app's identity 'Storage Blob Data Contributor' on the vault account, or fix "
-                        + "PGVAULT_VAULT_CONNECTION_STRING."
-                : "Check PGVAULT_VAULT_ENDPOINT / PGVAULT_VAULT_CONNECTION_STRING and that the storage account is reachable.";
-        return new VaultUnavailableException("Could not " + action + " in vault container \"" + container + "\".",
-                status, hint, e);
+    /** Uploads a local file as a new blob (If-None-Match *), with the SDK's parallel file upload. */
+    public void uploadLocalFile(Path file, String path) {
+        var options = new BlobUploadFromFileOptions(file.toString())
+                .setParallelTransferOptions(new ParallelTransferOptions().setBlockSizeLong(8L << 20).setMaxConcurrency(4))
+                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
+        try {
+            container().getBlobClient(path).uploadFromFileWithResponse(options, Duration.ofHours(6), null);
+        } catch (RuntimeException e) {
+            if (StorageErrors.conflict(e)) {
+                throw new ConflictException("The vault already holds " + path + ".", StorageErrors.describe(e),
+                        "Upload under another name; pgvault never replaces a blob.", e);
+            }
+            throw failure("upload " + path, e);
+        }
+    }
+
+    /**
+     * A blob of the vault, as the SDK's client. Only for io.pgvault.restore (its copy) and this package; every
+     * other package uses the methods above.
+     */
+    public BlobClient blob(String path) {
+        return container().getBlobClient(path);
+    }
+
+    private String containerName() {
+        return clients.container().getBlobContainerName();
+    }
+
+    /** A pgvault error passes through as it is; anything else becomes a {@link VaultUnavailableException}. */
+    private RuntimeException failure(String action, RuntimeException e) {
+        return StorageErrors.failure(action, containerName(), e);
     }
 
     /** A document and the ETag it was read with. */

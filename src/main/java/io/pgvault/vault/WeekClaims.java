@@ -2,8 +2,6 @@ package io.pgvault.vault;
 
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobRequestConditions;
-import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.models.LeaseStateType;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import io.pgvault.config.PgvaultConfig;
@@ -125,14 +123,8 @@ public class WeekClaims {
                     throw slotTaken(server, week, st);
                 }
                 onAbandoned.accept(new Abandoned(st.doc.backupId(), st.doc.claimedAt()));
-                try {
-                    vault.blob(path).deleteWithResponse(null, new BlobRequestConditions().setIfMatch(st.etag), null, null);
-                } catch (BlobStorageException e) {
-                    if (e.getStatusCode() != 412 && e.getStatusCode() != 404) {
-                        throw e;
-                    }
-                    // someone else took it over first; the next create tells who holds it
-                }
+                // false: someone else took it over first; the next create tells who holds it
+                vault.deleteIfMatch(path, st.etag);
             }
         }
         throw new ConflictException("Could not claim the backup slot of week " + week + " for server " + server + ".",
@@ -157,15 +149,11 @@ public class WeekClaims {
         }
         ClaimDocument d = doc.get().value();
         boolean committed = vault.manifest(server, d.backupId()).isPresent();
-        boolean leased;
-        try {
-            leased = vault.blob(path).getProperties().getLeaseState() == LeaseStateType.LEASED;
-        } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
+        Optional<FileProperties> props = vault.fileProperties(path);
+        if (props.isEmpty()) {
+            return Optional.empty();
         }
+        boolean leased = props.get().leased();
         boolean young = d.claimedAt() != null && d.claimedAt().isAfter(now.minus(grace));
         return Optional.of(new State(d, doc.get().etag(), committed, leased || young));
     }
@@ -187,13 +175,11 @@ public class WeekClaims {
     /** Every week claim of a server, oldest week first (for retention and the sweep of dead runs of past weeks). */
     public List<Found> list(String server, Instant now) {
         List<Found> out = new ArrayList<>();
-        String prefix = BackupLayout.checkServer(server) + "/.weeks/";
-        for (var item : vault.list(prefix)) {
-            String name = item.getName().substring(prefix.length());
-            if (!name.endsWith(".json")) {
+        for (String name : vault.names(BackupLayout.weeksPrefix(server))) {
+            String week = BackupLayout.weekOfClaim(server, name);
+            if (week == null) {
                 continue;
             }
-            String week = name.substring(0, name.length() - ".json".length());
             state(server, week, now).ifPresent(st -> out.add(new Found(week, st.etag, st.doc, st.committed, st.running)));
         }
         out.sort(java.util.Comparator.comparing(Found::isoWeek));
@@ -202,16 +188,8 @@ public class WeekClaims {
 
     /** Deletes a claim if it is still the version found; false if another run changed or removed it. */
     public boolean delete(String server, Found claim) {
-        try {
-            vault.blob(BackupLayout.weekClaimPath(server, claim.isoWeek()))
-                    .deleteWithResponse(null, new BlobRequestConditions().setIfMatch(claim.etag()), null, null);
-            return true;
-        } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 412 || e.getStatusCode() == 404 || e.getStatusCode() == 409) {
-                return false; // changed, gone, or leased by a run that just took it
-            }
-            throw e;
-        }
+        // false: changed, gone, or leased by a run that just took it
+        return vault.deleteIfMatch(BackupLayout.weekClaimPath(server, claim.isoWeek()), claim.etag());
     }
 
     /** A held week slot: leased and renewed until {@link #commit()} or {@link #release()}. */

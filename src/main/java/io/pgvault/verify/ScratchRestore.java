@@ -96,8 +96,9 @@ public class ScratchRestore {
 
     private Outcome pgRestore(String prefix, Manifest.File file, String db, PgLogin login) {
         checkLogin(db, login);
-        try (InputStream stored = vault.blob(prefix + file.path()).openInputStream();
-                InputStream archive = VerifyService.decompressed(stored, file.compression())) {
+        try (InputStream stored = vault.openFile(prefix + file.path())
+                .orElseThrow(() -> new IOException(file.path() + " is missing from the vault"));
+                InputStream archive = FileReadBack.decompressed(stored, file.compression())) {
             PgRestoreFeed.Result r = PgRestoreFeed.run(tools.command(db, "pg_restore",
                     List.of("--dbname=postgresql://", "--no-owner", "--no-privileges", "--exit-on-error", "--no-password"),
                     login), archive, RESTORE_TIMEOUT);

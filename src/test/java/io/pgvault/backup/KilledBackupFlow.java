@@ -1,19 +1,16 @@
 package io.pgvault.backup;
 
 import io.pgvault.catalog.CatalogService;
-import io.pgvault.cli.PgvaultCommand;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
+import io.pgvault.testing.Cli;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.WeekClaims;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -144,14 +141,8 @@ abstract class KilledBackupFlow {
     }
 
     String cli(String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, new CommandLine(new PgvaultCommand(), factory).execute(args));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        Cli.Result r = Cli.run(factory, args);
+        assertEquals(0, r.exit(), r.err());
+        return r.out();
     }
 }

@@ -2,6 +2,7 @@ package io.pgvault.cli;
 
 import io.pgvault.backup.BackupService;
 import io.pgvault.matrix.BackupType;
+import io.pgvault.testing.Cli;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.Manifest;
 import io.quarkus.test.junit.QuarkusTest;
@@ -9,9 +10,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -40,15 +38,9 @@ class JobsProgressTest {
         Manifest m = backups.backup(BackupType.FULL).manifest();
         String jobId = "backup-" + m.backupId();
 
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, new CommandLine(new PgvaultCommand(), factory).execute("jobs"));
-        } finally {
-            System.setOut(old);
-        }
-        String out = buf.toString(StandardCharsets.UTF_8);
+        Cli.Result jobsRun = Cli.run(factory, "jobs");
+        assertEquals(0, jobsRun.exit(), jobsRun.err());
+        String out = jobsRun.out();
         assertTrue(out.lines().anyMatch(l -> l.startsWith(jobId) && l.contains("Succeeded") && l.contains(m.backupId())
                 && l.contains(" " + m.totalBytes() + " ")), out);
         for (Manifest.File f : m.databaseFiles()) {

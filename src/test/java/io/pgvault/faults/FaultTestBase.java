@@ -10,6 +10,7 @@ import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.matrix.WeekSlot;
 import io.pgvault.testing.LogCapture;
+import io.pgvault.testing.TestClock;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
@@ -67,7 +68,7 @@ abstract class FaultTestBase {
     JobStore jobs;
 
     @Inject
-    ShiftableClock clock;
+    TestClock clock;
 
     LogCapture logs;
     Secrets secrets;

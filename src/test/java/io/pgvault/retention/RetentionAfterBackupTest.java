@@ -2,7 +2,6 @@ package io.pgvault.retention;
 
 import com.azure.core.http.HttpMethod;
 import com.azure.core.util.BinaryData;
-import com.azure.storage.blob.models.BlobImmutabilityPolicyMode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgvault.backup.BackupService;
 import io.pgvault.config.PgvaultConfig;
@@ -13,6 +12,7 @@ import io.pgvault.testing.TestClock;
 import io.pgvault.testing.TestServices;
 import io.pgvault.testing.VaultTap;
 import io.pgvault.vault.BackupLayout;
+import io.pgvault.vault.ImmutabilityMode;
 import io.pgvault.vault.Manifest;
 import io.pgvault.vault.VaultStore;
 import io.pgvault.vault.WeekClaims;
@@ -160,7 +160,7 @@ class RetentionAfterBackupTest {
         VaultTap tap = new VaultTap();
         VaultStore store = tap.store(config, json);
         Instant now = Instant.parse("2026-06-07T02:05:00Z");
-        List<String> warnings = new ImmutabilityService(config, store, clock).protect(m, 30, BlobImmutabilityPolicyMode.LOCKED, now);
+        List<String> warnings = new ImmutabilityService(config, store, clock).protect(m, 30, ImmutabilityMode.LOCKED, now);
         List<VaultTap.Sent> puts = tap.sent().stream()
                 .filter(s -> s.method() == HttpMethod.PUT && s.query() != null && s.query().contains("comp=immutabilityPolicies"))
                 .toList();

@@ -56,7 +56,7 @@ class PgRestoreFeedTest {
 
     static PgRestoreFeed.Result list(byte[] stored, String compression) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(TestServices.pgBin().resolve("pg_restore").toString(), "--list");
-        return PgRestoreFeed.run(pb, VerifyService.decompressed(new ByteArrayInputStream(stored), compression),
+        return PgRestoreFeed.run(pb, FileReadBack.decompressed(new ByteArrayInputStream(stored), compression),
                 Duration.ofMinutes(1));
     }
 

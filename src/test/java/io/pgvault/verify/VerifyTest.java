@@ -4,9 +4,9 @@ import com.azure.core.util.BinaryData;
 import io.pgvault.backup.BackupService;
 import io.pgvault.errors.InvalidRequestException;
 import io.pgvault.errors.NotFoundException;
-import io.pgvault.cli.PgvaultCommand;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.matrix.BackupType;
+import io.pgvault.testing.Cli;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.Manifest;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +85,7 @@ class VerifyTest {
             assertEquals(JobRecord.SUCCEEDED, p.state());
             assertEquals(f.bytes(), p.bytes());
         }
-        Cli cli = cli("verify", "--backup", manifest.backupId(), "--no-test-restore");
+        Printed cli = cli("verify", "--backup", manifest.backupId(), "--no-test-restore");
         assertEquals(0, cli.exit(), cli.out());
         assertTrue(cli.out().contains(manifest.backupId() + " verify-") && cli.out().contains("Succeeded"), cli.out());
     }
@@ -114,7 +113,7 @@ class VerifyTest {
             boolean bad = p.name().equals(dump.path()) || p.name().equals(roles.path());
             assertEquals(bad ? JobRecord.FAILED : JobRecord.SUCCEEDED, p.state(), p.name());
         }
-        Cli cli = cli("verify", "--backup", "latest", "--no-test-restore");
+        Printed cli = cli("verify", "--backup", "latest", "--no-test-restore");
         assertEquals(4, cli.exit(), "exit 4: a damaged backup");
         assertTrue(cli.out().contains(dump.path()), cli.out());
     }
@@ -324,23 +323,13 @@ class VerifyTest {
         }
     }
 
-    record Cli(int exit, String out) {
+    /** Exit code and everything a command printed (standard output, then standard error). */
+    record Printed(int exit, String out) {
     }
 
     /** Runs a bin/pgvault command in this JVM (same services), capturing what it prints. */
-    Cli cli(String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        PrintStream oldErr = System.err;
-        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        try {
-            int exit = new CommandLine(new PgvaultCommand(), factory).execute(args);
-            return new Cli(exit, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-            System.setErr(oldErr);
-        }
+    Printed cli(String... args) {
+        Cli.Result r = Cli.run(factory, args);
+        return new Printed(r.exit(), r.out() + r.err());
     }
 }

@@ -2,6 +2,7 @@ package io.pgvault.matrix.real;
 
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
+import io.pgvault.testing.Cli;
 import io.pgvault.testing.TestServices;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

@@ -5,6 +5,7 @@ import io.pgvault.jobs.JobRecord;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.matrix.Severity;
 import io.pgvault.matrix.Violation;
+import io.pgvault.testing.Cli;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.VaultStore;
 import io.quarkus.test.junit.QuarkusTest;

@@ -5,6 +5,7 @@ import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.matrix.Violation;
+import io.pgvault.testing.Cli;
 import io.pgvault.testing.TestServices;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
