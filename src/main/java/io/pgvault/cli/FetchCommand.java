@@ -1,7 +1,7 @@
 package io.pgvault.cli;
 
 import com.azure.storage.blob.models.ListBlobsOptions;
-import io.pgvault.restore.TargetClients;
+import io.pgvault.restore.targets.TargetClients;
 import io.pgvault.vault.BackupLayout;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;

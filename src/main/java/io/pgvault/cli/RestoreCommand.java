@@ -45,7 +45,7 @@ public class RestoreCommand implements Callable<Integer> {
     boolean createContainer;
 
     @Inject
-    io.pgvault.restore.TargetClients targets;
+    io.pgvault.restore.targets.TargetClients targets;
 
     @Option(names = "--timeout", defaultValue = "PT6H", description = "How long to wait (ISO-8601 duration).")
     Duration timeout;

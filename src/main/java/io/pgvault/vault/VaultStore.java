@@ -294,6 +294,46 @@ public class VaultStore {
         }
     }
 
+    /** Whether a file a committed backup lists is in the Archive tier (a missing file: as backupFileProperties). */
+    public boolean backupFileArchived(String path) {
+        return AccessTier.ARCHIVE.equals(backupFileProperties(path).getAccessTier());
+    }
+
+    /** Checks that a file a committed backup lists is still in the vault (else as backupFileProperties). */
+    public void requireBackupFile(String path) {
+        backupFileProperties(path);
+    }
+
+    /** Read-only URLs of vault blobs for one server-side copy out of the vault (a restore). */
+    public CopySources copySources() {
+        return new CopySources(container(), clients);
+    }
+
+    /** Deletes a document only if it is still the version read; false if it is gone or was replaced meanwhile. */
+    public boolean deleteIfMatch(String path, String etag) {
+        try {
+            container().getBlobClient(path).deleteWithResponse(null, new BlobRequestConditions().setIfMatch(etag),
+                    null, null);
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404 || e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+                return false;
+            }
+            throw failure("delete " + path, e);
+        } catch (RuntimeException e) {
+            throw failure("delete " + path, e);
+        }
+    }
+
+    /** Deletes a blob; false if there was none. */
+    public boolean deleteIfExists(String path) {
+        try {
+            return container().getBlobClient(path).deleteIfExists();
+        } catch (RuntimeException e) {
+            throw failure("delete " + path, e);
+        }
+    }
+
     /** A pgvault error passes through as it is; anything else becomes a {@link VaultUnavailableException}. */
     private RuntimeException failure(String action, RuntimeException e) {
         return e instanceof PgvaultException ? e : unavailable(action, clients.container().getBlobContainerName(), e);
