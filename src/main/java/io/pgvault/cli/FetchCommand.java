@@ -1,6 +1,6 @@
 package io.pgvault.cli;
 
-import io.pgvault.restore.TargetClients;
+import io.pgvault.restore.targets.TargetClients;
 import io.pgvault.restore.TargetGuard;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.TargetContainer;

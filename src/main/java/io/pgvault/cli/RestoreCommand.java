@@ -4,7 +4,7 @@ import io.pgvault.config.PgvaultConfig;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.restore.RestoreRequest;
 import io.pgvault.restore.RestoreService;
-import io.pgvault.restore.TargetClients;
+import io.pgvault.restore.targets.TargetClients;
 import io.pgvault.restore.TargetGuard;
 import io.pgvault.vault.TargetContainer;
 import io.pgvault.vault.VaultClients;

@@ -11,13 +11,13 @@ import java.util.Optional;
  * app's identity owns it and the host keeps its leases, keys and queues there. The host names it in one of
  * three app settings: a connection string, {@code __accountName} or {@code __blobServiceUri} (identity-based).
  */
-final class HostStorage {
+public final class HostStorage {
 
     private HostStorage() {
     }
 
     /** The host account's name, if the app settings name one. */
-    static Optional<String> accountName() {
+    public static Optional<String> accountName() {
         Config config = ConfigProvider.getConfig();
         Optional<String> name = config.getOptionalValue("AzureWebJobsStorage__accountName", String.class)
                 .filter(s -> !s.isBlank()).map(String::trim);

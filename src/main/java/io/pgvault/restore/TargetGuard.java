@@ -56,21 +56,7 @@ public final class TargetGuard {
 
     /** Checks a target URL or throws {@link RestoreTargetException} saying why. */
     public Target check(String url) {
-        if (url == null || url.isBlank()) {
-            throw refuse("targetContainerUrl is missing.", "(missing)");
-        }
-        URI uri;
-        try {
-            uri = new URI(url.trim());
-        } catch (URISyntaxException e) {
-            throw refuse("targetContainerUrl is not a valid URL.", shown(url));
-        }
-        if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getHost() == null) {
-            throw refuse("targetContainerUrl must be an absolute http(s) URL of a blob container.", shown(url));
-        }
-        if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-            throw refuse("targetContainerUrl must not carry user info or a fragment.", shown(url));
-        }
+        URI uri = parse(url);
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
@@ -98,6 +84,26 @@ public final class TargetGuard {
         }
         String container = path.replaceAll("^/", "").replaceAll("/$", "");
         return target("https://" + host + "/" + container, sas, account, container, url);
+    }
+
+    /** The URL as an absolute URI with a host, and without user info or fragment; or a refusal. */
+    private URI parse(String url) {
+        if (url == null || url.isBlank()) {
+            throw refuse("targetContainerUrl is missing.", "(missing)");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw refuse("targetContainerUrl is not a valid URL.", shown(url));
+        }
+        if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getHost() == null) {
+            throw refuse("targetContainerUrl must be an absolute http(s) URL of a blob container.", shown(url));
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw refuse("targetContainerUrl must not carry user info or a fragment.", shown(url));
+        }
+        return uri;
     }
 
     /**

@@ -255,6 +255,21 @@ public class VaultStore {
         }
     }
 
+    /** Whether a file a committed backup lists is in the Archive tier (a missing file: as backupFileProperties). */
+    public boolean backupFileArchived(String path) {
+        return AccessTier.ARCHIVE.equals(backupFileProperties(path).getAccessTier());
+    }
+
+    /** Checks that a file a committed backup lists is still in the vault (else as backupFileProperties). */
+    public void requireBackupFile(String path) {
+        backupFileProperties(path);
+    }
+
+    /** Read-only URLs of vault blobs for one server-side copy out of the vault (a restore). */
+    public CopySources copySources() {
+        return new CopySources(container(), clients);
+    }
+
     /** Makes a blob immutable until {@code until} (a version-level time-based policy). */
     public void setImmutability(String path, Instant until, ImmutabilityMode mode) {
         BlobImmutabilityPolicy policy = new BlobImmutabilityPolicy().setExpiryTime(until.atOffset(ZoneOffset.UTC))

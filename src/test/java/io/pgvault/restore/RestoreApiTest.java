@@ -8,6 +8,7 @@ import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.pgvault.backup.BackupService;
 import io.pgvault.matrix.BackupType;
+import io.pgvault.restore.targets.TargetChecks;
 import io.pgvault.testing.LogCapture;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.Manifest;
@@ -350,7 +351,7 @@ class RestoreApiTest {
         String id = RestoreClient.accepted(request("latest", bare(container) + "?" + ok)).getString("restoreId");
         JsonPath end = RestoreClient.awaitEnd(id, Duration.ofMinutes(3));
         assertEquals("Succeeded", end.getString("state"), end.prettify());
-        assertTrue(blobs(container, prefix).stream().noneMatch(b -> b.contains(RestoreService.PROBE)),
+        assertTrue(blobs(container, prefix).stream().noneMatch(b -> b.contains(TargetChecks.PROBE)),
                 "the write probe was removed");
     }
 

@@ -1,4 +1,4 @@
-package io.pgvault.restore;
+package io.pgvault.restore.targets;
 
 import com.azure.core.util.HttpClientOptions;
 import com.azure.storage.blob.BlobContainerClient;
@@ -7,9 +7,12 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.RestoreTargetException;
+import io.pgvault.restore.HostStorage;
+import io.pgvault.restore.TargetGuard;
 import io.pgvault.vault.VaultClients;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +21,7 @@ import java.util.Optional;
 /**
  * Clients for users' containers (restore targets), built only after {@link TargetGuard} accepted the URL.
  * With a SAS in the URL the SAS is the credential; without one pgvault uses its own identity, as Azure
- * Backup uses the vault's identity.
+ * Backup uses the vault's identity. This package is the one place outside the vault that uses the storage SDK.
  */
 @ApplicationScoped
 public class TargetClients {
@@ -26,9 +29,13 @@ public class TargetClients {
     private final VaultClients clients;
     private final TargetGuard guard;
     private final List<String> identityAccounts;
+    private final PgvaultConfig.Restore config;
+    private final Clock clock;
 
-    public TargetClients(VaultClients clients, PgvaultConfig config) {
+    public TargetClients(VaultClients clients, PgvaultConfig config, Clock clock) {
         this.clients = clients;
+        this.config = config.restore();
+        this.clock = clock;
         this.guard = new TargetGuard(config.restore().allowedEndpoints().orElse(List.of()));
         this.identityAccounts = config.restore().identityTargetAccounts().orElse(List.of()).stream()
                 .map(String::trim).filter(a -> !a.isEmpty()).map(a -> a.toLowerCase(Locale.ROOT)).toList();
@@ -85,6 +92,15 @@ public class TargetClients {
      */
     public BlobContainerClient client(TargetGuard.Target target) {
         return build(target, VaultClients.retryOptions(6, Duration.ofMillis(500), CALL_TIMEOUT));
+    }
+
+    /**
+     * The target container of a running restore: server-side copies into it, the restore kit, the read-back.
+     *
+     * @param failIfExists whether every write must create a new blob (recoveryOption FailIfExists)
+     */
+    public TargetContainer open(TargetGuard.Target target, boolean failIfExists) {
+        return new TargetContainer(client(target), failIfExists, config, clock);
     }
 
     /** Longest single storage call of a copy. */

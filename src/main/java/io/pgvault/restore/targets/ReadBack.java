@@ -1,0 +1,92 @@
+package io.pgvault.restore.targets;
+
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import io.pgvault.errors.IntegrityException;
+import io.pgvault.vault.Manifest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Checks every restored file against the manifest: {@code sha256} reads each one back and compares size and
+ * SHA-256; {@code size} compares the size and the Content-MD5 the service stores (the copy keeps the vault
+ * blob's) without reading. A mismatch is an {@link IntegrityException} naming the file.
+ */
+final class ReadBack {
+
+    private final BlobContainerClient container;
+    private final Runnable heartbeat;
+
+    ReadBack(BlobContainerClient container, Runnable heartbeat) {
+        this.container = container;
+        this.heartbeat = heartbeat;
+    }
+
+    /** Checks every file of the manifest under {@code prefix}; returns the bytes read back. */
+    long verify(Manifest manifest, String prefix, boolean readBack) {
+        long total = 0;
+        for (Manifest.File f : manifest.files()) {
+            BlobClient restored = container.getBlobClient(prefix + f.path());
+            if (readBack) {
+                total += checkSha256(restored, f);
+            } else {
+                checkSize(restored, f);
+            }
+        }
+        return total;
+    }
+
+    /** Reads the file back and compares size and SHA-256; returns the bytes read. */
+    private long checkSha256(BlobClient restored, Manifest.File f) {
+        MessageDigest sha = newSha256();
+        long n = 0;
+        try (InputStream in = restored.openInputStream()) {
+            byte[] buf = new byte[1 << 20];
+            int r;
+            while ((r = in.read(buf)) >= 0) {
+                sha.update(buf, 0, r);
+                n += r;
+                heartbeat.run();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String got = HexFormat.of().formatHex(sha.digest());
+        if (n != f.bytes() || !got.equals(f.sha256())) {
+            throw mismatch(f, n + " bytes, sha256 " + got, true);
+        }
+        return n;
+    }
+
+    /** Compares the size and the stored Content-MD5 (when both sides have one) without reading. */
+    private static void checkSize(BlobClient restored, Manifest.File f) {
+        var props = restored.getProperties();
+        long n = props.getBlobSize();
+        String md5 = props.getContentMd5() == null ? null : Base64.getEncoder().encodeToString(props.getContentMd5());
+        if (n != f.bytes() || (md5 != null && f.md5() != null && !md5.equals(f.md5()))) {
+            throw mismatch(f, n + " bytes, Content-MD5 " + md5, false);
+        }
+    }
+
+    private static IntegrityException mismatch(Manifest.File f, String got, boolean readBack) {
+        return new IntegrityException("Restored file " + f.path() + " does not match the backup's manifest.",
+                "manifest: " + f.bytes() + " bytes, sha256 " + f.sha256() + (readBack ? "" : ", md5 " + f.md5())
+                        + "; restored: " + got,
+                "The vault copy was changed or damaged after the backup; run bin/pgvault verify, and restore "
+                        + "another backup.");
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.pgvault.restore.targets;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import io.pgvault.config.PgvaultConfig;
+import io.pgvault.errors.RestoreTargetException;
+import io.pgvault.vault.Manifest;
+
+import java.time.Clock;
+
+/**
+ * The target container of one running restore (from {@link TargetClients#open}): server-side copies into it,
+ * the restore kit, the read-back. A refusal of the storage service becomes a {@link RestoreTargetException}
+ * saying what to do, so the restore's code sees only pgvault errors.
+ */
+public final class TargetContainer {
+
+    private final BlobContainerClient container;
+    private final BlobRequestConditions dest;
+    private final ServerSideCopy copies;
+
+    TargetContainer(BlobContainerClient container, boolean failIfExists, PgvaultConfig.Restore config, Clock clock) {
+        this.container = container;
+        // FailIfExists: every write creates a new blob, so nothing at the target is ever replaced
+        this.dest = failIfExists ? new BlobRequestConditions().setIfNoneMatch("*") : new BlobRequestConditions();
+        this.copies = new ServerSideCopy(config, clock);
+    }
+
+    /**
+     * Copies one file server-side from {@code sourceUrl} (a vault blob with a read SAS) to {@code path}.
+     *
+     * @param bytes the file's size, or -1 if unknown (then the asynchronous copy is used)
+     * @param heartbeat called while a long copy runs, to keep the job record fresh
+     */
+    public void copy(String path, String sourceUrl, long bytes, Runnable heartbeat) {
+        try {
+            copies.copyOne(path, sourceUrl, container.getBlobClient(path), bytes, dest, heartbeat);
+        } catch (BlobStorageException e) {
+            throw copyFailed(e);
+        }
+    }
+
+    /** Writes a small file of pgvault's own (the restore kit). */
+    public void upload(String path, byte[] content) {
+        try {
+            container.getBlobClient(path).uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(content))
+                    .setRequestConditions(dest), null, null);
+        } catch (BlobStorageException e) {
+            throw copyFailed(e);
+        }
+    }
+
+    /**
+     * Checks every restored file against the manifest (see {@link ReadBack}); returns the bytes read back.
+     *
+     * @param readBack true: read each file and compare SHA-256; false: compare size and stored Content-MD5
+     */
+    public long verify(Manifest manifest, String prefix, boolean readBack, Runnable heartbeat) {
+        try {
+            return new ReadBack(container, heartbeat).verify(manifest, prefix, readBack);
+        } catch (BlobStorageException e) {
+            throw copyFailed(e);
+        }
+    }
+
+    /** A refusal of the storage service during the copy, with what to do about it. */
+    private static RestoreTargetException copyFailed(BlobStorageException e) {
+        int s = e.getStatusCode();
+        return new RestoreTargetException("A server-side copy failed.", "status " + s + " " + e.getErrorCode(),
+                s == 409 || s == 412
+                        ? "A file already exists at the target: use recoveryOption Overwrite or another container."
+                        : s == 403 ? "The target SAS expired or lost its permissions during the "
+                                + "copy; give one valid for longer and restore again with Overwrite."
+                                : "Check both storage accounts and restore again with recoveryOption Overwrite.", e);
+    }
+}
