@@ -1,10 +1,15 @@
-# pgvault function app image: the Azure Functions Java 17 host plus the PostgreSQL client tools
+# pgvault function app image: the Azure Functions Java 21 host plus the PostgreSQL client tools
 # (pg_dump, pg_dumpall, pg_restore), which the Functions base images do not contain.
+#
+# Base image: the Java 21 image is built on Debian 12 (bookworm); the Java 17 one is still on
+# Debian 11 (bullseye), whose LTS has ended and for which the PostgreSQL apt repository's newest
+# client majors are not assured. The app is compiled for Java 17 (maven.compiler.release), and class
+# files for 17 run unchanged on a Java 21 JVM.
 #
 # Build after `./mvnw -B package`, which writes the function app to target/azure-functions/pgvault/
 # (the <functionAppName> of pom.xml):
 #   docker build -t pgvault .            or   az acr build --registry <acr> --image pgvault:<tag> .
-FROM mcr.microsoft.com/azure-functions/java:4-java17
+FROM mcr.microsoft.com/azure-functions/java:4-java21
 
 # pg_dump refuses to dump a server whose major version is newer than its own, and dumps every
 # older major (back to 9.2). So the image carries the newest major Azure Database for PostgreSQL

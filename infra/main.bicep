@@ -56,10 +56,10 @@ param pgAuth string = 'entra'
 @description('PostgreSQL role pgvault logs in as (PGVAULT_PG_USER). entra: the Entra role name of the managed identity, empty meaning the identity\'s name; password: the admin login (required).')
 param pgUser string = ''
 
-@description('pgAuth=password only: Key Vault secret URI of the password, such as https://mykv.vault.azure.net/secrets/pg-admin (versionless follows rotation). The key vault must use the Azure RBAC permission model.')
+@description('pgAuth=password only: Key Vault secret URI of the password, https://<key vault>.<Key Vault DNS suffix>/secrets/<name> (versionless follows rotation). The key vault must use the Azure RBAC permission model.')
 param pgPasswordSecretUri string = ''
 
-@description('pgAuth=password only: resource group of that key vault; empty: the resource group created here.')
+@description('pgAuth=password only, then required: resource group of that key vault. There is no default: the resource group this deployment creates cannot already hold it.')
 param pgPasswordKeyVaultResourceGroupName string = ''
 
 @description('Name under which the server\'s backups are filed in the vault (PGVAULT_SERVER_NAME); empty: the first label of pgHost.')
@@ -105,7 +105,7 @@ param backupLockWaitTimeout string = 'PT10M'
 @description('Longest a single pg_dump may run, ISO-8601 (PGVAULT_BACKUP_TIMEOUT). Keep it below host.json functionTimeout (24 h).')
 param backupTimeout string = 'PT12H'
 
-@description('Extra blob endpoints restores may write to (PGVAULT_RESTORE_ALLOWED_ENDPOINTS); https://<account>.blob.core.windows.net is always allowed.')
+@description('Extra blob endpoints restores may write to (PGVAULT_RESTORE_ALLOWED_ENDPOINTS); the standard blob endpoint of any account (https://<account>.blob.<storage DNS suffix>) is always allowed.')
 param restoreAllowedEndpoints array = []
 
 @description('Storage accounts restores may write to with the app\'s identity, without a SAS (PGVAULT_RESTORE_IDENTITY_TARGET_ACCOUNTS); give the identity Storage Blob Data Contributor there. Other targets need a SAS; the vault and host accounts are always refused.')
@@ -119,6 +119,25 @@ param restoreTargetRegion string = ''
 
 @description('Longest one asynchronous server-side restore copy may take, ISO-8601 (PGVAULT_RESTORE_COPY_TIMEOUT). Keep it below host.json functionTimeout.')
 param restoreCopyTimeout string = 'PT6H'
+
+@description('How restored files are checked (PGVAULT_RESTORE_VERIFY): sha256 (read back and hash each file) or size (size and Content-MD5 property, reads nothing).')
+@allowed([
+  'sha256'
+  'size'
+])
+param restoreVerify string = 'sha256'
+
+@description('Keep the backups of the last N ISO weeks (PGVAULT_RETENTION_WEEKLY_WEEKS); 13 is about 3 months.')
+@minValue(1)
+param retentionWeeklyWeeks int = 13
+
+@description('Also keep the first backup of each of the last M months (PGVAULT_RETENTION_MONTHLY_MONTHS); 0: off.')
+@minValue(0)
+param retentionMonthlyMonths int = 0
+
+@description('Also keep the first backup of each of the last Y years (PGVAULT_RETENTION_YEARLY_YEARS); 0: off.')
+@minValue(0)
+param retentionYearlyYears int = 0
 
 // ---------------------------------------------------------------------------------------------
 // Vault
@@ -151,20 +170,34 @@ param vaultSkuName string = 'Standard_GRS'
 @maxValue(365)
 param vaultSoftDeleteRetentionDays int = 30
 
-@description('Enable version-level immutability (WORM) support on the backup container; turns on blob versioning.')
+@description('Enable version-level immutability (WORM) support on the backup container; turns on blob versioning. Azure accepts this only when the container is created: turning it on for an existing container fails the deployment. Migrate an existing container with `az storage container-rm migrate-vlw` first, then set this to true (see infra/README.md).')
 param vaultImmutableStorageWithVersioning bool = false
 
 @description('With immutability: days each backup version is protected by the container\'s default retention policy (0: none). Created unlocked; see infra/README.md before locking it.')
 @minValue(0)
 param vaultImmutabilityPeriodDays int = 0
 
+@description('Set to true once the container\'s default retention policy has been locked: a locked policy can only be extended (az storage container immutability-policy extend), so the template then leaves it alone instead of trying to rewrite it.')
+param vaultImmutabilityPolicyLocked bool = false
+
+@description('Days pgvault makes each committed backup immutable with a version-level policy of its own (PGVAULT_VAULT_IMMUTABILITY_DAYS); 0: off. Needs vaultImmutableStorageWithVersioning; the app identity then gets a custom role with the Set Blob Immutability Policy data action on the backup container.')
+@minValue(0)
+param vaultImmutabilityDays int = 0
+
+@description('Mode of those per-backup policies (PGVAULT_VAULT_IMMUTABILITY_MODE): Unlocked (can still be shortened or removed) or Locked (irreversible).')
+@allowed([
+  'Unlocked'
+  'Locked'
+])
+param vaultImmutabilityMode string = 'Unlocked'
+
 @description('Name of an encryption scope enforced on the backup container; empty: account encryption (Microsoft-managed keys) only.')
 param vaultEncryptionScopeName string = ''
 
-@description('Customer-managed key for that encryption scope: versionless key URI such as https://mykv.vault.azure.net/keys/pgvault; empty: the scope uses a Microsoft-managed key. The key vault needs purge protection, the Azure RBAC permission model and the vault\'s region.')
+@description('Customer-managed key for that encryption scope: versionless key URI, https://<key vault>.<Key Vault DNS suffix>/keys/<name>; empty: the scope uses a Microsoft-managed key. The key vault needs purge protection, the Azure RBAC permission model and the vault\'s region.')
 param vaultCmkKeyUri string = ''
 
-@description('Resource group of the key vault holding vaultCmkKeyUri; empty: the resource group created here.')
+@description('With vaultCmkKeyUri, required: resource group of the key vault holding that key. There is no default: the resource group this deployment creates cannot already hold it.')
 param vaultCmkKeyVaultResourceGroupName string = ''
 
 @description('Optional lifecycle rule moving backups to a cooler tier after vaultLifecycleAfterDays: None, Cool or Cold (never Archive).')
@@ -194,6 +227,11 @@ param vaultLifecycleAfterDays int = 30
 ])
 param planSku string = 'EP1'
 
+@description('Elastic Premium only: maximum burst, the most instances the plan (and the app) may scale out to (maximumElasticWorkerCount, functionAppScaleLimit). 1: the one always-ready instance only, so a multi-hour dump never runs on an instance that scale-in removes (Premium gives 60 minutes of grace). Raise it to let queue-triggered work fan out; the created subnet must then hold it (see vnetIntegrationSubnetPrefix).')
+@minValue(1)
+@maxValue(100)
+param planMaximumBurst int = 1
+
 @description('Image the function app runs; empty: <registry>/pgvault:latest in the registry created here (azd sets SERVICE_PGVAULT_IMAGE_NAME after a deploy).')
 param containerImage string = ''
 
@@ -206,8 +244,8 @@ param vnetIntegrationSubnetId string = ''
 @description('Address space of the created virtual network (vnetEnabled).')
 param vnetAddressPrefix string = '10.42.0.0/16'
 
-@description('Prefix of the created integration subnet (vnetEnabled).')
-param vnetIntegrationSubnetPrefix string = '10.42.0.0/26'
+@description('Prefix of the created integration subnet (vnetEnabled). /25 (123 usable addresses) is the smallest the template accepts: Premium plans ask for at least 100 available addresses, and scale operations briefly need two addresses per instance, so /25 holds a planMaximumBurst of up to 61 and /24 up to 125.')
+param vnetIntegrationSubnetPrefix string = '10.42.0.0/25'
 
 @description('CIDR ranges allowed to call the app\'s HTTP endpoints; everything else is denied. Empty: no inbound HTTP (the weekly timer still runs).')
 param allowedInboundIpRanges array = []
@@ -230,11 +268,28 @@ var rgName = !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentNa
 var identityName = 'id-pgvault-${resourceToken}'
 var usePassword = pgAuth == 'password'
 var useCmk = !empty(vaultCmkKeyUri)
-// https://<vault>.vault.azure.net/secrets/<name>[/<version>] and .../keys/<name>[/<version>]:
-// the key vault and secret names are taken from the URIs (placeholders keep the split valid).
-var passwordUriParts = split(usePassword ? pgPasswordSecretUri : 'https://unused.vault.azure.net/secrets/unused', '/')
-var cmkUriParts = split(useCmk ? vaultCmkKeyUri : 'https://unused.vault.azure.net/keys/unused', '/')
-var integrationSubnetId = !empty(vnetIntegrationSubnetId) ? vnetIntegrationSubnetId : (vnetEnabled ? vnet.outputs.INTEGRATION_SUBNET_ID : '')
+// https://<key vault>.<Key Vault DNS suffix>/secrets/<name>[/<version>] and .../keys/<name>[/<version>]:
+// the key vault and secret names are taken from the URIs (placeholders keep the split valid; no
+// cloud host name in them, which the no-hardcoded-env-urls lint rule would flag).
+var passwordUriParts = split(usePassword ? pgPasswordSecretUri : 'https://unused.invalid/secrets/unused', '/')
+var cmkUriParts = split(useCmk ? vaultCmkKeyUri : 'https://unused.invalid/keys/unused', '/')
+var createVnet = vnetEnabled && empty(vnetIntegrationSubnetId)
+var integrationSubnetId = !empty(vnetIntegrationSubnetId) ? vnetIntegrationSubnetId : (createVnet ? vnet!.outputs.INTEGRATION_SUBNET_ID : '')
+
+// Deploy-time guards: each fail() stops the deployment with its message (and a HINT) in the one
+// case where going on would only fail later with a less clear Azure error.
+// A key vault's resource group has no default: the group this deployment creates cannot hold a
+// key vault that must exist before the deployment (the `existing` reference would be NotFound).
+var pgPasswordKeyVaultRg = !usePassword ? rg.name : (!empty(pgPasswordKeyVaultResourceGroupName) ? pgPasswordKeyVaultResourceGroupName : fail('pgAuth=password needs pgPasswordKeyVaultResourceGroupName: the resource group of the key vault in pgPasswordSecretUri (${passwordUriParts[2]}). HINT: set pgPasswordKeyVaultResourceGroupName (azd: azd env set PG_PASSWORD_KEY_VAULT_RESOURCE_GROUP <group>).'))
+var cmkKeyVaultRg = !useCmk ? rg.name : (!empty(vaultCmkKeyVaultResourceGroupName) ? vaultCmkKeyVaultResourceGroupName : fail('vaultCmkKeyUri needs vaultCmkKeyVaultResourceGroupName: the resource group of the key vault in vaultCmkKeyUri (${cmkUriParts[2]}). HINT: set vaultCmkKeyVaultResourceGroupName.'))
+// pgvault's own per-backup policies need version-level immutability support on the container.
+var immutabilityDays = vaultImmutabilityDays == 0 || vaultImmutableStorageWithVersioning ? vaultImmutabilityDays : fail('vaultImmutabilityDays=${vaultImmutabilityDays} needs version-level immutability support on the backup container. HINT: set vaultImmutableStorageWithVersioning=true (for an existing container, migrate it first: az storage container-rm migrate-vlw).')
+// Integration subnet: Premium asks for at least 100 available addresses (/25: 128 - 5 reserved by
+// Azure), and a scale operation briefly needs two addresses per instance: /25 holds a burst of 61,
+// /24 one of 125 (planMaximumBurst is at most 100).
+var integrationSubnetPrefixLength = int(split(vnetIntegrationSubnetPrefix, '/')[1])
+var integrationSubnetLongestPrefix = planMaximumBurst <= 61 ? 25 : 24
+var integrationSubnetPrefix = !createVnet || integrationSubnetPrefixLength <= integrationSubnetLongestPrefix ? vnetIntegrationSubnetPrefix : fail('vnetIntegrationSubnetPrefix ${vnetIntegrationSubnetPrefix} is too small for planMaximumBurst=${planMaximumBurst}: Premium plans need at least 100 available addresses and two per instance while scaling. HINT: use a /${integrationSubnetLongestPrefix} or larger prefix.')
 
 // Built-in role definition ids for the Key Vault assignments.
 var keyVaultSecretsUserRole = '4633458b-17de-408a-b874-0445c86b69e6'
@@ -300,7 +355,7 @@ module vault 'app/vault.bicep' = {
 // encryption scope is created (vault-container.bicep depends on this module).
 module vaultCmkAccess 'app/rbac-keyvault.bicep' = if (useCmk) {
   name: 'vault-cmk-access'
-  scope: resourceGroup(!empty(vaultCmkKeyVaultResourceGroupName) ? vaultCmkKeyVaultResourceGroupName : rg.name)
+  scope: resourceGroup(cmkKeyVaultRg)
   params: {
     principalId: vault.outputs.PRINCIPAL_ID
     keyVaultName: split(cmkUriParts[2], '.')[0]
@@ -318,6 +373,7 @@ module vaultContainer 'app/vault-container.bicep' = {
     cmkKeyUri: vaultCmkKeyUri
     immutableStorageWithVersioning: vaultImmutableStorageWithVersioning
     immutabilityPeriodDays: vaultImmutabilityPeriodDays
+    immutabilityPolicyLocked: vaultImmutabilityPolicyLocked
   }
   dependsOn: [
     vaultCmkAccess
@@ -334,7 +390,7 @@ module registry 'app/registry.bicep' = {
   }
 }
 
-module vnet 'app/vnet.bicep' = if (vnetEnabled && empty(vnetIntegrationSubnetId)) {
+module vnet 'app/vnet.bicep' = if (createVnet) {
   name: 'vnet'
   scope: rg
   params: {
@@ -342,7 +398,7 @@ module vnet 'app/vnet.bicep' = if (vnetEnabled && empty(vnetIntegrationSubnetId)
     location: location
     tags: tags
     addressPrefix: vnetAddressPrefix
-    integrationSubnetPrefix: vnetIntegrationSubnetPrefix
+    integrationSubnetPrefix: integrationSubnetPrefix
   }
 }
 
@@ -352,6 +408,8 @@ module rbac 'app/rbac.bicep' = {
   params: {
     principalId: identity.outputs.PRINCIPAL_ID
     vaultStorageAccountName: vault.outputs.NAME
+    vaultContainerName: vaultContainer.outputs.NAME
+    immutabilityPolicyWriter: immutabilityDays > 0
     hostStorageAccountName: hostStorage.outputs.NAME
     containerRegistryName: registry.outputs.NAME
     applicationInsightsName: monitoring.outputs.APPLICATION_INSIGHTS_NAME
@@ -361,7 +419,7 @@ module rbac 'app/rbac.bicep' = {
 // Password fallback: the identity may read that one secret, nothing else in the key vault.
 module pgPasswordAccess 'app/rbac-keyvault.bicep' = if (usePassword) {
   name: 'pg-password-access'
-  scope: resourceGroup(!empty(pgPasswordKeyVaultResourceGroupName) ? pgPasswordKeyVaultResourceGroupName : rg.name)
+  scope: resourceGroup(pgPasswordKeyVaultRg)
   params: {
     principalId: identity.outputs.PRINCIPAL_ID
     keyVaultName: split(passwordUriParts[2], '.')[0]
@@ -380,6 +438,7 @@ module functionApp 'app/function.bicep' = {
     serviceName: 'pgvault'
     planName: 'plan-pgvault-${resourceToken}'
     planSku: planSku
+    maximumBurst: planMaximumBurst
     identityId: identity.outputs.ID
     identityClientId: identity.outputs.CLIENT_ID
     hostStorageAccountName: hostStorage.outputs.NAME
@@ -417,6 +476,12 @@ module functionApp 'app/function.bicep' = {
     restoreTargetTenantId: !empty(restoreTargetTenantId) ? restoreTargetTenantId : tenant().tenantId
     restoreTargetRegion: restoreTargetRegion
     restoreCopyTimeout: restoreCopyTimeout
+    restoreVerify: restoreVerify
+    retentionWeeklyWeeks: retentionWeeklyWeeks
+    retentionMonthlyMonths: retentionMonthlyMonths
+    retentionYearlyYears: retentionYearlyYears
+    vaultImmutabilityDays: immutabilityDays
+    vaultImmutabilityMode: vaultImmutabilityMode
   }
   // The first image pull and the identity-based host storage connection need the roles in place.
   dependsOn: [

@@ -1,4 +1,4 @@
-// The pgvault function app: a Linux custom container (Functions Java 17 host + PostgreSQL client
+// The pgvault function app: a Linux custom container (Functions Java 21 host + PostgreSQL client
 // tools, see /Dockerfile) on an Elastic Premium plan (or Dedicated), running as the user-assigned
 // identity, with every pgvault setting as an app setting.
 //
@@ -31,6 +31,11 @@ param planName string
   'P3v3'
 ])
 param planSku string = 'EP1'
+
+@description('Elastic Premium only: maximum burst of the plan and scale-out limit of the app (1: the always-ready instance only).')
+@minValue(1)
+@maxValue(100)
+param maximumBurst int = 1
 
 @description('Resource id of the app\'s user-assigned managed identity.')
 param identityId string
@@ -150,7 +155,7 @@ param backupLockWaitTimeout string = 'PT10M'
 @description('pgvault.backup.timeout: longest single pg_dump (ISO-8601 duration). Keep it below host.json functionTimeout.')
 param backupTimeout string = 'PT12H'
 
-@description('pgvault.restore.allowed-endpoints: extra blob endpoints a restore may write to (https://<account>.blob.core.windows.net is always allowed).')
+@description('pgvault.restore.allowed-endpoints: extra blob endpoints a restore may write to (the standard blob endpoint of any account is always allowed).')
 param restoreAllowedEndpoints array = []
 
 @description('pgvault.restore.identity-target-accounts: storage accounts a restore may write to with the app\'s identity (a target URL without SAS); any other target needs a SAS. The vault and host accounts are never targets.')
@@ -276,9 +281,10 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
   properties: {
     reserved: true
-    // One always-ready instance and no burst: a running multi-hour dump is never on an instance
-    // that scale-in removes (Premium only guarantees 60 minutes of grace on scale-in).
-    maximumElasticWorkerCount: isElastic ? 1 : null
+    // One always-ready instance; with maximumBurst 1 (the default) a running multi-hour dump is never
+    // on an instance that scale-in removes (Premium only guarantees 60 minutes of grace on
+    // scale-in). A larger burst lets the scale controller add instances for queue-triggered work.
+    maximumElasticWorkerCount: isElastic ? maximumBurst : null
   }
 }
 
@@ -312,7 +318,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       acrUseManagedIdentityCreds: true
       acrUserManagedIdentityID: identityClientId
       alwaysOn: !isElastic
-      functionAppScaleLimit: isElastic ? 1 : null
+      functionAppScaleLimit: isElastic ? maximumBurst : null
       minimumElasticInstanceCount: isElastic ? 1 : null
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'

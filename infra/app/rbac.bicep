@@ -2,12 +2,20 @@
 // resource (a storage account, the registry, the Application Insights component), never to the
 // resource group or subscription, and named with guid() so that redeploying is idempotent.
 // Key Vault assignments live in rbac-keyvault.bicep because the vault may sit in another group.
+// The one custom role (Set Blob Immutability Policy, only with pgvault's per-backup immutability)
+// is defined in this resource group and assigned on the backup container.
 
 @description('Principal (object) id of the app\'s user-assigned managed identity.')
 param principalId string
 
 @description('Name of the vault storage account (backups).')
 param vaultStorageAccountName string
+
+@description('Name of the backup container in the vault account.')
+param vaultContainerName string
+
+@description('pgvault sets its own version-level immutability policy on each backup (vault immutability days > 0): grant the Set Blob Immutability Policy data action on the backup container.')
+param immutabilityPolicyWriter bool
 
 @description('Name of the function host\'s storage account (AzureWebJobsStorage).')
 param hostStorageAccountName string
@@ -32,11 +40,21 @@ resource vaultStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = 
   name: vaultStorageAccountName
 }
 
+resource vaultBlobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' existing = {
+  parent: vaultStorage
+  name: 'default'
+}
+
+resource vaultContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  parent: vaultBlobService
+  name: vaultContainerName
+}
+
 resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: hostStorageAccountName
 }
 
-resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
+resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' existing = {
   name: containerRegistryName
 }
 
@@ -52,6 +70,44 @@ resource vaultBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   scope: vaultStorage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Set Blob Immutability Policy (pgvault's per-backup WORM policy) needs a data action that Storage
+// Blob Data Contributor lacks; Storage Blob Data Owner has it but also ACL and ownership rights.
+// So: a custom role with that one data action, defined in this resource group, assigned on the
+// backup container only, and only when pgvault sets such policies. Role names are unique per
+// tenant, hence the account name in it.
+var immutabilityDataAction = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/immutableStorage/runAsSuperUser/action'
+
+resource immutabilityWriterRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (immutabilityPolicyWriter) {
+  name: guid(resourceGroup().id, vaultStorageAccountName, 'pgvault-immutability-policy-writer')
+  properties: {
+    roleName: 'pgvault immutability policy writer (${vaultStorageAccountName})'
+    description: 'Set and delete version-level immutability policies on blobs (Set Blob Immutability Policy); nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: []
+        dataActions: [
+          immutabilityDataAction
+        ]
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
+resource vaultImmutabilityWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (immutabilityPolicyWriter) {
+  name: guid(vaultContainer.id, principalId, 'pgvault-immutability-policy-writer')
+  scope: vaultContainer
+  properties: {
+    // Role assignments name a role by its subscription-level id, also for a role defined in a group.
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', immutabilityWriterRole!.name)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -13,7 +13,8 @@ param location string
 @description('Tags applied to the registry.')
 param tags object = {}
 
-resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+// 2025-04-01: the first stable API version with anonymousPullEnabled (2023-07-01 does not know it).
+resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' = {
   name: name
   location: location
   tags: tags

@@ -16,13 +16,16 @@ param encryptionScopeName string = ''
 @description('Versionless Key Vault key URI for the encryption scope (customer-managed key); empty: the scope uses a Microsoft-managed key. Needs encryptionScopeName.')
 param cmkKeyUri string = ''
 
-@description('Enable version-level immutability support on the container (requires versioning on the account).')
+@description('Enable version-level immutability support on the container (requires versioning on the account). Azure accepts true only when the container is created; for an existing container the PUT fails: migrate it first (az storage container-rm migrate-vlw), then set true.')
 param immutableStorageWithVersioning bool = false
 
 @description('Days each blob version is protected by the container\'s default time-based retention policy (0: no policy, only immutability support). The policy is created unlocked; locking it is a separate, irreversible step.')
 @minValue(0)
 @maxValue(146000)
 param immutabilityPeriodDays int = 0
+
+@description('The default retention policy has been locked (irreversible): it can then only be extended, with its own action, so the template no longer writes it (a PUT could neither shorten nor unlock it and would fail the deployment).')
+param immutabilityPolicyLocked bool = false
 
 var useScope = !empty(encryptionScopeName)
 
@@ -69,7 +72,10 @@ resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@20
   ]
 }
 
-resource retention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (immutableStorageWithVersioning && immutabilityPeriodDays > 0) {
+// Written while unlocked only. Once locked, extend it with
+// `az storage container immutability-policy extend` (its etag, a longer period) and keep
+// immutabilityPolicyLocked=true so later provisions leave it as it is.
+resource retention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (immutableStorageWithVersioning && immutabilityPeriodDays > 0 && !immutabilityPolicyLocked) {
   parent: container
   name: 'default'
   properties: {

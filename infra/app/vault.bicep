@@ -153,4 +153,4 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
 output NAME string = vault.name
 output ID string = vault.id
 output BLOB_ENDPOINT string = vault.properties.primaryEndpoints.blob
-output PRINCIPAL_ID string = systemAssignedIdentity ? vault.identity.principalId : ''
+output PRINCIPAL_ID string = systemAssignedIdentity ? vault.identity!.principalId : ''

@@ -19,8 +19,8 @@ param tags object = {}
 @description('Address space of the virtual network.')
 param addressPrefix string = '10.42.0.0/16'
 
-@description('Address prefix of the integration subnet (/28 is the minimum; /26 recommended by App Service).')
-param integrationSubnetPrefix string = '10.42.0.0/26'
+@description('Address prefix of the integration subnet. /25 by default: Elastic Premium asks for at least 100 available addresses, and scale operations briefly need two per instance (/25: burst up to 61, /24: up to 125).')
+param integrationSubnetPrefix string = '10.42.0.0/25'
 
 var integrationSubnetName = 'snet-function-integration'
 

@@ -218,7 +218,7 @@ final class InfraChecks {
     // Cross-file wiring (what `bicep build` would catch)
     // ------------------------------------------------------------------------------------------
 
-    private static final Pattern OUTPUT_REF = Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_]*)\\.outputs\\.([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern OUTPUT_REF = Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_]*)!?\\.outputs\\.([A-Za-z_][A-Za-z0-9_]*)");
 
     /**
      * For each module: the file exists; every passed param is declared there; every required
@@ -326,7 +326,8 @@ final class InfraChecks {
     private static final Pattern PG_MAJOR_ARG = Pattern.compile("(?im)^\\s*ARG\\s+PG_MAJOR=(\\d+)\\s*$");
     private static final Pattern PG_CLIENT = Pattern.compile("postgresql-client-(\\$\\{PG_MAJOR}|\\$PG_MAJOR|\\d+)");
 
-    static final String FUNCTIONS_BASE_IMAGE = "mcr.microsoft.com/azure-functions/java:4-java17";
+    /** Java 21 image: Debian 12 (bookworm); the Java 17 one is on Debian 11, whose LTS has ended. */
+    static final String FUNCTIONS_BASE_IMAGE = "mcr.microsoft.com/azure-functions/java:4-java21";
     static final int MIN_PG_MAJOR = 17;
 
     /** The function app's files come from the folder mvn package writes, into /home/site/wwwroot. */

@@ -346,7 +346,7 @@ class InfraChecksNegativeTest {
     // ---- Dockerfile and build output ------------------------------------------------------
 
     private static final String DOCKERFILE = """
-            FROM mcr.microsoft.com/azure-functions/java:4-java17
+            FROM mcr.microsoft.com/azure-functions/java:4-java21
             ARG PG_MAJOR=18
             RUN apt-get install -y "postgresql-client-${PG_MAJOR}"
             COPY target/azure-functions/pgvault/ /home/site/wwwroot/
@@ -361,7 +361,7 @@ class InfraChecksNegativeTest {
                 "pgvault"), "copies target/app");
         assertFails(InfraChecks.checkDockerfile(DOCKERFILE.replace("PG_MAJOR=18", "PG_MAJOR=16"), "pgvault"),
                 "client major 16");
-        assertFails(InfraChecks.checkDockerfile(DOCKERFILE.replace("java:4-java17", "java:4-java21"), "pgvault"),
+        assertFails(InfraChecks.checkDockerfile(DOCKERFILE.replace("java:4-java21", "java:4-java17"), "pgvault"),
                 "final image");
         assertFails(InfraChecks.checkDockerfile(DOCKERFILE.replace("\"postgresql-client-${PG_MAJOR}\"", "curl"),
                 "pgvault"), "installs no postgresql-client");
