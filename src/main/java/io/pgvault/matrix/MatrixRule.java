@@ -50,6 +50,14 @@ public enum MatrixRule {
     SAFE_NAMES("safe-names", Severity.ERROR,
             "(not a matrix line; pgvault) Role, database and tablespace names must not contain line breaks or other"
                     + " control characters: the roles dump and the restore kit carry them as lines of text."),
+    /**
+     * Tables, sequences, large objects or catalogs a backup must read and the login role cannot. Not a matrix line:
+     * on Azure nobody is a superuser, and pg_dump would fail half-way through a backup.
+     */
+    DUMP_PRIVILEGES("dump-privileges", Severity.ERROR,
+            "(not a matrix line; pgvault) The login role must be able to read everything pg_dump and pg_dumpall"
+                    + " --globals-only read: every table and sequence (and their schemas), past row-level security,"
+                    + " every large object, and the shared catalogs."),
     /** A region where the feature is only in preview. */
     REGION_AVAILABILITY("region-availability", Severity.WARNING,
             "Azure Database for PostgreSQL - Flexible server backup is generally available in the following regions:"

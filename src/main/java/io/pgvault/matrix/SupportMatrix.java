@@ -37,6 +37,9 @@ import java.util.stream.Collectors;
  *   <li>{@code tool-version} (ERROR): pg_dump's major version is older than the server's.</li>
  *   <li>{@code safe-names} (ERROR): one violation per role, database or tablespace whose name holds a line break or
  *       another control character ({@link SafeNames}); every database counts, excluded ones too.</li>
+ *   <li>{@code dump-privileges} (ERROR): one violation per database and kind of object the login role cannot read
+ *       but the backup must: tables and sequences (or their schemas), tables with row-level security, large
+ *       objects, databases without CONNECT, and the catalogs of the roles dump ({@link DumpPrivileges}).</li>
  *   <li>{@code region-availability} (WARNING): server or vault in a region where the matrix says the feature is in
  *       preview.</li>
  * </ul>
@@ -141,6 +144,7 @@ public final class SupportMatrix {
         checkVaultPlacement(server.placement(), f.vault().placement(), found);
         checkToolVersion(f.tools(), server, found);
         SafeNames.check(server, found);
+        DumpPrivileges.check(server, found);
         Map<String, String> regions = new LinkedHashMap<>();
         regions.put("server", server.placement().region());
         regions.put("vault", f.vault().placement().region());

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs pg_dump or pg_dumpall and pumps its stdout into a stream, with no temp file. stderr is drained on its
@@ -87,12 +89,16 @@ public final class DumpProcess {
                     tail.isBlank() ? "(no output on stderr)" : "stderr: " + Redactor.redact(tail.strip()),
                     signal != null ? "Something outside pgvault killed the tool (the out-of-memory killer, an operator, "
                             + "or the host shutting down): check the host's memory and logs, then run the backup again."
-                            : hintFor(tail, timedOut));
+                            : hintFor(tail, timedOut, pb.environment().get("PGUSER")));
         }
         return total;
     }
 
-    static String hintFor(String stderr, boolean timedOut) {
+    /** pg_dump's message for a large object it may not read, e.g. {@code permission denied for large object 16400}. */
+    private static final Pattern LARGE_OBJECT = Pattern.compile("permission denied for large object (\\d+)");
+
+    /** The HINT for a failed tool's stderr; {@code role} is the login role (PGUSER), named in the SQL of the fix. */
+    static String hintFor(String stderr, boolean timedOut, String role) {
         String s = stderr.toLowerCase();
         if (timedOut) {
             return "Raise PGVAULT_BACKUP_TIMEOUT (and the host's functionTimeout), or check what blocks the dump "
@@ -109,14 +115,15 @@ public final class DumpProcess {
             return "Another session holds a conflicting lock (ALTER TABLE, VACUUM FULL, ...): let it finish, or raise "
                     + "PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT, then run the backup again.";
         }
-        // pg_dump turns row security off, so a policy is never run with the dump's privileges; PostgreSQL then
-        // refuses to read the table unless the role has BYPASSRLS.
         if (s.contains("row-level security")) {
-            return "Give the backup role BYPASSRLS (ALTER ROLE ... BYPASSRLS, as a superuser; on Azure PostgreSQL 16 and"
-                    + " newer the server admin can grant it to a role it created), or back up as the server admin.";
+            return DumpHints.rowSecurity(role);
+        }
+        Matcher lo = LARGE_OBJECT.matcher(stderr);
+        if (lo.find()) {
+            return DumpHints.largeObject(lo.group(1), role);
         }
         if (s.contains("permission denied")) {
-            return "Grant the backup role read access (e.g. GRANT pg_read_all_data TO <role>) or use the server admin.";
+            return DumpHints.permissionDenied(role);
         }
         if (s.contains("does not exist")) {
             return "The database was dropped while the backup ran; run the backup again.";

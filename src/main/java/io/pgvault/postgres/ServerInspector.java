@@ -6,6 +6,8 @@ import io.pgvault.matrix.ByteaFacts;
 import io.pgvault.matrix.DatabaseFacts;
 import io.pgvault.matrix.GlobalName;
 import io.pgvault.matrix.Placement;
+import io.pgvault.matrix.PrivilegeFacts;
+import io.pgvault.matrix.ReadGap;
 import io.pgvault.matrix.SafeNames;
 import io.pgvault.matrix.ServerFacts;
 import io.pgvault.matrix.SupportMatrix;
@@ -16,7 +18,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,8 +28,9 @@ import java.util.concurrent.Future;
 
 /**
  * Gathers the facts the support matrix judges, over JDBC: server version, recovery state, every database
- * with its owner and size, the names of roles and tablespaces that a backup must refuse, and the largest value of
- * every bytea column of the databases that would be backed up. Read-only; one short connection per database,
+ * with its owner and size, the names of roles and tablespaces that a backup must refuse, the largest value of
+ * every bytea column of the databases that would be backed up, and what of them the login role cannot read
+ * ({@link PrivilegeInspection}). Read-only; one short connection per database,
  * each opened by {@link PgConnections}, so no function of a database's owner runs in it.
  */
 @ApplicationScoped
@@ -52,6 +57,8 @@ public class ServerInspector {
     /**
      * Columns of type bytea or of a domain over bytea (domains over domains included), in plain tables
      * and populated materialized views; partitions are scanned as themselves, so each row is counted once.
+     * Only tables the role can read without a policy: the others are {@code dump-privileges} violations, and
+     * reading a table with row-level security would fail (row_security is off) or run its policy's functions.
      */
     private static final String BYTEA_COLUMNS = """
             WITH RECURSIVE bytea_types(oid) AS (
@@ -66,7 +73,12 @@ public class ServerInspector {
               AND a.attnum > 0 AND NOT a.attisdropped
               AND (c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated))
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+              AND """ + PrivilegeInspection.READABLE + " AND NOT " + PrivilegeInspection.RLS_BLOCKED + """
             ORDER BY 1, 2, 3""";
+
+    /** Databases the role may not connect to (their sizes read as 0 above). */
+    private static final String NO_CONNECT = "SELECT d.datname, pg_catalog.pg_get_userbyid(d.datdba) "
+            + "FROM pg_catalog.pg_database d WHERE NOT pg_catalog.has_database_privilege(d.oid, 'CONNECT')";
 
     private final PgvaultConfig config;
     private final PgConnections connections;
@@ -83,6 +95,9 @@ public class ServerInspector {
         boolean inRecovery;
         List<DatabaseFacts> databases = new ArrayList<>();
         List<GlobalName> unsafeNames = new ArrayList<>();
+        PrivilegeInspection.Role role;
+        List<ReadGap> gaps = new ArrayList<>();
+        Map<String, String> noConnect = new HashMap<>();
         try (Connection c = connections.open(config.pg().database()); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery(SERVER)) {
                 rs.next();
@@ -102,33 +117,59 @@ public class ServerInspector {
                     }
                 }
             }
+            role = PrivilegeInspection.role(st);
+            gaps.addAll(PrivilegeInspection.globals(st, config.pg().database()));
+            try (ResultSet rs = st.executeQuery(NO_CONNECT)) {
+                while (rs.next()) {
+                    noConnect.put(rs.getString(1), rs.getString(2));
+                }
+            }
         } catch (SQLException e) {
             throw unavailable(config.pg().database(), e);
         }
-        List<ByteaFacts> bytea = largestByteaValues(SupportMatrix.selectDatabases(databases).included());
+        List<DatabaseFacts> readable = new ArrayList<>();
+        for (DatabaseFacts db : SupportMatrix.selectDatabases(databases).included()) {
+            if (noConnect.containsKey(db.name())) {
+                gaps.add(new ReadGap(ReadGap.Kind.CONNECT, db.name(), List.of(db.name()), 1,
+                        List.of(noConnect.get(db.name()))));
+            } else {
+                readable.add(db);
+            }
+        }
+        List<ByteaFacts> bytea = new ArrayList<>();
+        for (DatabaseInspection each : inspectDatabases(readable, role)) {
+            bytea.addAll(each.bytea());
+            gaps.addAll(each.gaps());
+        }
+        PrivilegeFacts privileges = new PrivilegeFacts(role.name(), role.superuser(), role.bypassRls(), role.loCompat(),
+                gaps);
         return new ServerFacts(config.serverName(), version, versionNum / 10000, inRecovery, databases, bytea,
-                config.server().matrixPlacement(), unsafeNames);
+                config.server().matrixPlacement(), unsafeNames, privileges);
+    }
+
+    /** What one database's session found: its bytea columns' largest values and what the role cannot read. */
+    record DatabaseInspection(List<ByteaFacts> bytea, List<ReadGap> gaps) {
     }
 
     /**
-     * The largest bytea values of several databases, a few databases at once: each costs a connection and a
-     * heap scan per bytea table, and on a server with many databases their sum would dominate the preflight.
+     * Inspects several databases, a few at once: each costs a connection and a heap scan per bytea table, and on
+     * a server with many databases their sum would dominate the preflight. Results in the order given.
      */
-    private List<ByteaFacts> largestByteaValues(List<DatabaseFacts> included) {
+    private List<DatabaseInspection> inspectDatabases(List<DatabaseFacts> included, PrivilegeInspection.Role role) {
         if (included.isEmpty()) {
             return List.of();
         }
         ExecutorService pool = Executors.newFixedThreadPool(
                 Math.min(INSPECTION_CONCURRENCY, included.size()));
         try {
-            List<Future<List<ByteaFacts>>> each = new ArrayList<>();
+            List<Future<DatabaseInspection>> each = new ArrayList<>();
             for (DatabaseFacts db : included) {
-                each.add(pool.submit(() -> largestByteaValues(db.name())));
+                each.add(pool.submit(() -> inspectDatabase(db.name(), role)));
             }
-            List<ByteaFacts> out = new ArrayList<>();
+            List<DatabaseInspection> out = new ArrayList<>();
             for (var f : each) {
                 try {
-                    out.addAll(f.get());
+                    out.add(f.get());
                 } catch (ExecutionException e) {
                     throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
@@ -153,9 +194,10 @@ public class ServerInspector {
      * domain: an {@code octet_length(my_domain)} of the database's owner is never called. {@code ONLY}: an
      * inheritance child is scanned as itself.
      */
-    List<ByteaFacts> largestByteaValues(String database) {
+    DatabaseInspection inspectDatabase(String database, PrivilegeInspection.Role role) {
         List<ByteaFacts> out = new ArrayList<>();
         try (Connection c = connections.open(database); Statement st = c.createStatement()) {
+            List<ReadGap> gaps = PrivilegeInspection.database(c, database, role);
             List<Column> columns = new ArrayList<>();
             try (ResultSet rs = st.executeQuery(BYTEA_COLUMNS)) {
                 while (rs.next()) {
@@ -175,10 +217,10 @@ public class ServerInspector {
                     throw e;
                 }
             }
+            return new DatabaseInspection(out, gaps);
         } catch (SQLException e) {
             throw unavailable(database, e);
         }
-        return out;
     }
 
     /** A bytea column of a table; {@code rowSecurity}: the table has row-level security enabled. */

@@ -33,6 +33,7 @@ final class Facts {
     BackupType type = BackupType.FULL;
     WeekSlot weekSlot = WeekSlot.free("2026-W48");
     List<GlobalName> globalNames = new ArrayList<>();
+    PrivilegeFacts privileges = null;
 
     static Facts backup() {
         return new Facts();
@@ -40,7 +41,7 @@ final class Facts {
 
     BackupFacts build() {
         ServerFacts server = new ServerFacts(serverName, serverVersion, serverMajor, inRecovery, databases, bytea,
-                serverPlacement, globalNames);
+                serverPlacement, globalNames, privileges);
         return new BackupFacts(server, new ToolFacts(pgDumpVersion, pgDumpMajor),
                 new VaultFacts(accessTier, vaultPlacement), type, weekSlot);
     }

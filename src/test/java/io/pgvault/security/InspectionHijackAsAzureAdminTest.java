@@ -1,7 +1,7 @@
 package io.pgvault.security;
 
 import io.pgvault.backup.BackupService;
-import io.pgvault.errors.ConfigurationException;
+import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * superuser), where a hijack would have let the owner's code give the attacker CREATEROLE — the issue's exact case.
  * Both routes: the domain overload of {@code octet_length}, and a table whose row-level security policy calls the
  * owner's function. A superuser is never subject to policies, which is why this runs as a plain role: with
- * {@code row_security = off} and no BYPASSRLS, PostgreSQL refuses the read instead of running the policy, and pgvault
- * reports that as its own error naming the table, never silently.
+ * {@code row_security = off} and no BYPASSRLS the table is never read: the catalogs show the role is subject to its
+ * policy, and the preflight reports it as a {@code dump-privileges} violation naming the table, never silently.
  */
 @QuarkusTest
 @TestProfile(AzureLikeAdmin.class)
@@ -75,35 +76,39 @@ class InspectionHijackAsAzureAdminTest {
     }
 
     @Test
-    void aRowLevelSecurityPolicyIsNeverRunAndTheTableIsReportedWithAHint() {
+    void aRowLevelSecurityPolicyIsNeverRunAndTheTableIsADumpPrivilegesViolationWithAHint() {
         rowSecurityPolicy(RLS_DB);
 
-        String body = given().when().get("/preflight").then().statusCode(500)
-                .body("error", org.hamcrest.Matchers.equalTo("configuration")).extract().path("message");
+        List<Map<String, String>> violations = given().when().get("/preflight").then().statusCode(200)
+                .extract().path("violations");
 
         assertEquals(List.of(), Hostile.log(RLS_DB), "the policy's function ran as pgvault's role");
         assertEquals(List.of(), Hostile.escalatedAttributes());
-        assertTrue(body.contains("table " + RLS_DB + ".public.secrets"), body);
-        assertTrue(body.contains("row-level security"), body);
-        assertTrue(body.contains("HINT: Give pgvault's role BYPASSRLS: ALTER ROLE \"" + AzureLikeAdmin.ROLE
-                + "\" BYPASSRLS;"), body);
-        assertTrue(body.contains("Azure"), "the hint says who can grant it on Azure: " + body);
-        assertTrue(!body.contains("at io.") && !body.contains("Exception"), "no stack trace, no raw exception: " + body);
+        Map<String, String> v = violations.stream().filter(x -> "dump-privileges".equals(x.get("ruleId"))
+                && x.get("evidence").contains("database \"" + RLS_DB + "\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no dump-privileges violation for " + RLS_DB + ": " + violations));
+        assertEquals("ERROR", v.get("severity"));
+        assertTrue(v.get("evidence").contains("public.secrets"), v.toString());
+        assertTrue(v.get("problem").contains("row-level security"), v.toString());
+        assertTrue(v.get("hint").startsWith("ALTER ROLE \"" + AzureLikeAdmin.ROLE + "\" BYPASSRLS;"), v.toString());
+        assertTrue(v.get("hint").contains("Azure"), "the hint says who can grant it on Azure: " + v);
     }
 
     @Test
-    void aBackupOfADatabaseWithAPolicyFailsWithThatErrorAndWritesNothing() {
+    void aBackupOfADatabaseWithAPolicyIsRefusedAndWritesNothing() {
         rowSecurityPolicy(RLS_DB);
 
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> backups.backup(BackupType.FULL));
+        MatrixRefusedException e = assertThrows(MatrixRefusedException.class, () -> backups.backup(BackupType.FULL));
 
-        assertTrue(e.render().contains(RLS_DB + ".public.secrets") && e.render().contains("BYPASSRLS"), e.render());
+        assertTrue(e.render().contains(RLS_DB + "\": public.secrets") && e.render().contains("BYPASSRLS"), e.render());
+        assertTrue(!e.render().contains("at io.") && !e.render().contains("Exception"), e.render());
         assertEquals(List.of(), Hostile.log(RLS_DB));
         assertEquals(List.of(), Hostile.escalatedAttributes());
         List<JobRecord> all = jobs.list("test-pg");
         assertEquals(1, all.size(), all::toString);
-        assertEquals(JobRecord.FAILED, all.get(0).state(), "the failure is recorded, not silent");
-        assertTrue(all.get(0).error().message().contains("BYPASSRLS"), all.get(0).error().message());
+        assertEquals(JobRecord.REFUSED, all.get(0).state(), "the refusal is recorded, not silent");
+        assertTrue(all.get(0).violations().stream().anyMatch(x -> x.contains("[dump-privileges]")
+                && x.contains("public.secrets")), all.get(0).violations()::toString);
         assertEquals(List.of(), TestServices.vaultBlobs().stream().filter(n -> !n.startsWith("test-pg/.jobs/")).toList(),
                 "nothing but the job record is written");
     }
