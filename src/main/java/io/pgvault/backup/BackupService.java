@@ -1,13 +1,11 @@
 package io.pgvault.backup;
 
+import io.pgvault.errors.ErrorKind;
 import io.pgvault.config.BuildInfo;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConflictException;
-import io.pgvault.errors.DumpFailedException;
 import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
-import io.pgvault.errors.VaultUnavailableException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
@@ -137,7 +135,7 @@ public class BackupService {
             recordFailure(job, JobRecord.REFUSED, refused, refused.violations());
             return refused;
         }
-        if (e instanceof ConflictException conflict) {
+        if (e instanceof PgvaultException conflict && conflict.kind() == ErrorKind.CONFLICT) {
             recordFailure(job, JobRecord.REFUSED, conflict, List.of(conflict.render()));
             return conflict;
         }
@@ -150,10 +148,10 @@ public class BackupService {
     private static PgvaultException unexpected(String backupId, RuntimeException e) {
         String evidence = e.getClass().getSimpleName() + ": " + e.getMessage();
         if (e.getClass().getName().startsWith("com.azure.")) {
-            return new VaultUnavailableException("Backup " + backupId + " failed: the vault did not take a request.",
+            return new PgvaultException(ErrorKind.VAULT_UNAVAILABLE, "Backup " + backupId + " failed: the vault did not take a request.",
                     evidence, "Check the vault's availability and run the backup again; nothing was committed.", e);
         }
-        return new DumpFailedException("Backup " + backupId + " failed unexpectedly.", evidence,
+        return new PgvaultException(ErrorKind.DUMP_FAILED, "Backup " + backupId + " failed unexpectedly.", evidence,
                 "Run the backup again; nothing was committed. If it fails again, report it with the function's log.", e);
     }
 
@@ -192,7 +190,7 @@ public class BackupService {
                 break;
             }
         }
-        throw new ConflictException("Could not start a backup of server " + server + ".",
+        throw new PgvaultException(ErrorKind.CONFLICT, "Could not start a backup of server " + server + ".",
                 "every backup id of the last five seconds was taken by other runs",
                 "Other backups are starting at the same time; look at bin/pgvault jobs and run it again later.");
     }
@@ -242,7 +240,7 @@ public class BackupService {
         removePartialFiles(server, abandoned.backupId());
         String jobId = "backup-" + abandoned.backupId();
         jobs.find(server, jobId).filter(j -> !j.terminal()).ifPresent(j -> jobs.fail(j, JobRecord.INTERRUPTED,
-                new DumpFailedException("Backup " + abandoned.backupId() + " was interrupted before its manifest.",
+                new PgvaultException(ErrorKind.DUMP_FAILED, "Backup " + abandoned.backupId() + " was interrupted before its manifest.",
                         "its week claim lost its lease with no manifest written (process killed or timed out)",
                         "Nothing to do: it never became a backup; the next run took its slot."), null));
     }

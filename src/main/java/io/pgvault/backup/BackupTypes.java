@@ -1,6 +1,7 @@
 package io.pgvault.backup;
 
-import io.pgvault.errors.InvalidRequestException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.vault.BackupLayout;
 
@@ -18,7 +19,7 @@ public final class BackupTypes {
         try {
             return BackupType.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("Unknown backup type.", given + BackupLayout.printable(text)
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "Unknown backup type.", given + BackupLayout.printable(text)
                     + "; allowed: " + BackupType.allowedValues(),
                     "Use " + given + "full (the only type the support matrix allows).");
         }

@@ -1,7 +1,8 @@
 package io.pgvault.backup;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.VaultUnavailableException;
 import io.pgvault.matrix.DatabaseFacts;
 import io.pgvault.postgres.DumpProcess;
 import io.pgvault.postgres.PgTools;
@@ -139,7 +140,7 @@ public class DatabaseDumps {
             dump.progress().done(item, stored.bytes());
             return stored;
         } catch (IOException e) {
-            throw new VaultUnavailableException("Could not store " + what + " in the vault.", e.getMessage(),
+            throw new PgvaultException(ErrorKind.VAULT_UNAVAILABLE, "Could not store " + what + " in the vault.", e.getMessage(),
                     "Check the vault's availability and run the backup again; nothing was committed.", e);
         } finally {
             if (!committed) {

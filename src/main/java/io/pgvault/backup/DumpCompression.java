@@ -1,7 +1,8 @@
 package io.pgvault.backup;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.github.luben.zstd.ZstdOutputStream;
-import io.pgvault.errors.ConfigurationException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +32,7 @@ public record DumpCompression(String algorithm, int level) {
                 default -> throw new IllegalArgumentException();
             };
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("pgvault.backup.compression has an unknown value.",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "pgvault.backup.compression has an unknown value.",
                     "PGVAULT_BACKUP_COMPRESSION=" + setting,
                     "Use zstd[:1-19] (fastest, the default), gzip[:1-9] (pg_dump's own) or none.");
         }

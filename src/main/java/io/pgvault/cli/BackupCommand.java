@@ -1,8 +1,9 @@
 package io.pgvault.cli;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.backup.BackupService;
 import io.pgvault.backup.BackupTypes;
-import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.MatrixRefusedException;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
@@ -48,7 +49,10 @@ public class BackupCommand implements Callable<Integer> {
             err.println("HINT: " + e.hint());
             err.flush();
             return PreflightCommand.REFUSED;
-        } catch (ConflictException e) {
+        } catch (PgvaultException e) {
+            if (e.kind() != ErrorKind.CONFLICT) {
+                throw e;
+            }
             // lost the race for this week's slot to a run that started at the same time: refused, like above
             spec.commandLine().getErr().println("pgvault: " + e.render());
             spec.commandLine().getErr().flush();

@@ -11,7 +11,7 @@ public class MatrixRefusedException extends PgvaultException {
     private final transient Verdict verdict;
 
     public MatrixRefusedException(String what, Verdict verdict) {
-        super(what + " refused by the support matrix: " + verdict.errors().size() + " violation(s).",
+        super(ErrorKind.MATRIX_REFUSED, what + " refused by the support matrix: " + verdict.errors().size() + " violation(s).",
                 verdict.renderErrors(), "Fix each violation above (each has its own HINT), then run it again; "
                         + "bin/pgvault preflight shows them all without starting anything.");
         this.verdict = verdict;
@@ -24,15 +24,5 @@ public class MatrixRefusedException extends PgvaultException {
     /** Each violation rendered, for job records. */
     public List<String> violations() {
         return verdict.errors().stream().map(Violation::render).toList();
-    }
-
-    @Override
-    public int httpStatus() {
-        return 422;
-    }
-
-    @Override
-    public String code() {
-        return "matrix-refused";
     }
 }

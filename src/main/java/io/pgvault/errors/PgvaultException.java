@@ -1,25 +1,33 @@
 package io.pgvault.errors;
 
 /**
- * Base of every failure pgvault reports to a user: what is wrong, the evidence, and a hint with the fix
- * (pgBackRest's style). Each failure kind has its own subclass so callers and tests can tell them apart.
- * Messages are redacted: no password, SAS or account key ever reaches a user, a log or a job record.
+ * Every failure pgvault reports to a user: its {@link ErrorKind} (one table of codes and HTTP statuses, as
+ * pgBackRest's error.yaml), what is wrong, the evidence, and a hint with the fix. Messages are redacted: no
+ * password, SAS or account key ever reaches a user, a log or a job record. Only {@link MatrixRefusedException},
+ * which carries a verdict, is a subclass.
  */
-public abstract class PgvaultException extends RuntimeException {
+public class PgvaultException extends RuntimeException {
 
+    private final ErrorKind kind;
     private final String problem;
     private final String evidence;
     private final String hint;
 
-    protected PgvaultException(String problem, String evidence, String hint, Throwable cause) {
+    public PgvaultException(ErrorKind kind, String problem, String evidence, String hint, Throwable cause) {
         super(Redactor.redact(problem), cause);
+        this.kind = kind;
         this.problem = Redactor.redact(problem);
         this.evidence = evidence == null ? null : Redactor.redact(evidence);
         this.hint = hint == null ? null : Redactor.redact(hint);
     }
 
-    protected PgvaultException(String problem, String evidence, String hint) {
-        this(problem, evidence, hint, null);
+    public PgvaultException(ErrorKind kind, String problem, String evidence, String hint) {
+        this(kind, problem, evidence, hint, null);
+    }
+
+    /** The kind of failure: its code and HTTP status. */
+    public ErrorKind kind() {
+        return kind;
     }
 
     /** One line: what is wrong. */
@@ -38,10 +46,14 @@ public abstract class PgvaultException extends RuntimeException {
     }
 
     /** HTTP status an HTTP function answers with for this failure. */
-    public abstract int httpStatus();
+    public int httpStatus() {
+        return kind.httpStatus();
+    }
 
     /** Stable machine-readable code of the failure kind. */
-    public abstract String code();
+    public String code() {
+        return kind.code();
+    }
 
     /** The innermost cause of {@code e} (itself if it has none): what actually went wrong under the wrappers. */
     public static Throwable rootCause(Throwable e) {

@@ -1,7 +1,6 @@
 package io.pgvault.jobs;
 
-import io.pgvault.errors.ConflictException;
-import io.pgvault.errors.NotFoundException;
+import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.vault.BackupLayout;
@@ -43,7 +42,10 @@ public class JobStore {
         try {
             vault.createJson(BackupLayout.jobPath(server, id), job);
             return Optional.of(job);
-        } catch (ConflictException taken) {
+        } catch (PgvaultException taken) {
+            if (taken.kind() != ErrorKind.CONFLICT) {
+                throw taken;
+            }
             return Optional.empty();
         }
     }
@@ -70,7 +72,7 @@ public class JobStore {
     }
 
     public JobRecord get(String server, String id) {
-        return find(server, id).orElseThrow(() -> new NotFoundException(
+        return find(server, id).orElseThrow(() -> new PgvaultException(ErrorKind.NOT_FOUND, 
                 "No job " + id + " for server " + server + ".", "looked for " + BackupLayout.jobPath(server, id),
                 "List the server's jobs with GET /api/jobs?server=" + server + " or bin/pgvault jobs."));
     }

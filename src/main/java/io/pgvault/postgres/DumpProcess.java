@@ -1,6 +1,7 @@
 package io.pgvault.postgres;
 
-import io.pgvault.errors.DumpFailedException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class DumpProcess {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new DumpFailedException("Could not start " + pb.command().get(0) + " for " + what + ".",
+            throw new PgvaultException(ErrorKind.DUMP_FAILED, "Could not start " + pb.command().get(0) + " for " + what + ".",
                     e.getMessage(), "Check that the PostgreSQL client is installed (PGVAULT_PG_BIN_DIR).", e);
         }
         StderrTail stderr = new StderrTail(p.getErrorStream());
@@ -71,7 +72,7 @@ public final class DumpProcess {
         } catch (IOException e) {
             p.destroyForcibly();
             waitQuietly(p);
-            throw new DumpFailedException("Streaming " + what + " into the vault failed after " + total + " bytes.",
+            throw new PgvaultException(ErrorKind.DUMP_FAILED, "Streaming " + what + " into the vault failed after " + total + " bytes.",
                     e.getMessage(), "Check the vault's availability; the backup was not committed and can be rerun.", e);
         } finally {
             watchdog.interrupt();
@@ -82,7 +83,7 @@ public final class DumpProcess {
             boolean timedOut = System.nanoTime() > deadline;
             String tail = stderr.tail();
             String signal = timedOut ? null : signalOf(exit);
-            throw new DumpFailedException(
+            throw new PgvaultException(ErrorKind.DUMP_FAILED, 
                     pb.command().get(0).replaceAll(".*/", "") + " failed for " + what
                             + (timedOut ? " (killed after the timeout of " + timeout + ")" : "")
                             + (signal != null ? " (killed by signal " + signal + ")" : "") + ", exit code " + exit + ".",

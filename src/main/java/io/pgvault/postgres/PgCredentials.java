@@ -1,11 +1,11 @@
 package io.pgvault.postgres;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConfigurationException;
-import io.pgvault.errors.DatabaseUnavailableException;
 import io.pgvault.errors.Redactor;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,7 +32,7 @@ public class PgCredentials {
         return switch (pg.auth().toLowerCase()) {
             case "password" -> pg.password().orElse("");
             case "entra" -> entraToken();
-            default -> throw new ConfigurationException(
+            default -> throw new PgvaultException(ErrorKind.CONFIGURATION, 
                     "pgvault.pg.auth has an unknown value.",
                     "PGVAULT_PG_AUTH=" + pg.auth(),
                     "Set PGVAULT_PG_AUTH to 'entra' (managed identity, the default in Azure) or 'password'.");
@@ -51,7 +51,7 @@ public class PgCredentials {
             Redactor.registerSecret(token);
             return token;
         } catch (RuntimeException e) {
-            throw new DatabaseUnavailableException(
+            throw new PgvaultException(ErrorKind.DATABASE_UNAVAILABLE, 
                     "Could not get a Microsoft Entra token for PostgreSQL.",
                     "identity client id: " + pg.managedIdentityClientId().orElse("(default chain)")
                             + "; cause: " + e.getClass().getSimpleName(),

@@ -1,7 +1,8 @@
 package io.pgvault.postgres;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ public class PgTools {
     public Path tool(String name) {
         Path p = binDir().resolve(name);
         if (!Files.isExecutable(p)) {
-            throw new ConfigurationException(name + " was not found.",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, name + " was not found.",
                     "looked in " + binDir(),
                     "Install the PostgreSQL client (same major as the server or newer) or set PGVAULT_PG_BIN_DIR.");
         }
@@ -56,7 +57,7 @@ public class PgTools {
             Matcher m = VERSION.matcher(out.replaceFirst("^\\D+", ""));
             return m.find() ? m.group() : out;
         } catch (IOException e) {
-            throw new ConfigurationException("pg_dump could not be run.", e.getMessage(),
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "pg_dump could not be run.", e.getMessage(),
                     "Check PGVAULT_PG_BIN_DIR and the tool's permissions.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,7 +1,8 @@
 package io.pgvault.postgres;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.DatabaseUnavailableException;
 import io.pgvault.matrix.ByteaFacts;
 import io.pgvault.matrix.DatabaseFacts;
 import io.pgvault.matrix.GlobalName;
@@ -227,9 +228,9 @@ public class ServerInspector {
     record Column(String schema, String table, String column, boolean rowSecurity) {
     }
 
-    private DatabaseUnavailableException unavailable(String database, SQLException e) {
+    private PgvaultException unavailable(String database, SQLException e) {
         PgvaultConfig.Pg pg = config.pg();
-        return new DatabaseUnavailableException(
+        return new PgvaultException(ErrorKind.DATABASE_UNAVAILABLE, 
                 "Could not inspect PostgreSQL server " + pg.host() + ":" + pg.port() + ", database \"" + database + "\".",
                 "SQLSTATE " + e.getSQLState() + ": " + e.getMessage(),
                 switch (String.valueOf(e.getSQLState())) {

@@ -1,7 +1,8 @@
 package io.pgvault.postgres;
 
-import io.pgvault.errors.ConfigurationException;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import java.sql.SQLException;
 
 /**
@@ -16,13 +17,13 @@ final class TablePrivileges {
     }
 
     /** The error for SQLSTATE 42501 on a read of {@code col}'s table. */
-    static ConfigurationException cannotRead(String role, String database, ServerInspector.Column col, SQLException e) {
+    static PgvaultException cannotRead(String role, String database, ServerInspector.Column col, SQLException e) {
         String table = database + "." + col.schema() + "." + col.table();
         String evidence = "table " + table + " (bytea column " + col.column() + "), read by role " + role
                 + ": SQLSTATE " + e.getSQLState() + ": " + e.getMessage();
         String alter = "ALTER ROLE " + ServerInspector.ident(role);
         if (col.rowSecurity()) {
-            return new ConfigurationException("pgvault's role may not read table " + table
+            return new PgvaultException(ErrorKind.CONFIGURATION, "pgvault's role may not read table " + table
                     + " without applying its row-level security policies, and pgvault never applies them.",
                     evidence + "; the table has row-level security enabled and the role has no BYPASSRLS",
                     "Give pgvault's role BYPASSRLS: " + alter + " BYPASSRLS; — as a superuser; on Azure Database for"
@@ -32,7 +33,7 @@ final class TablePrivileges {
                             + " security off; pg_dump does the same and could not dump the table either. Or have the"
                             + " table's owner disable it: ALTER TABLE ... DISABLE ROW LEVEL SECURITY.", e);
         }
-        return new ConfigurationException("pgvault's role may not read table " + table + ".", evidence,
+        return new PgvaultException(ErrorKind.CONFIGURATION, "pgvault's role may not read table " + table + ".", evidence,
                 "Let the role read every table: GRANT pg_read_all_data TO " + ServerInspector.ident(role)
                         + "; (PostgreSQL 14 and newer; on Azure the server admin can run it), or back up as the"
                         + " server admin.", e);

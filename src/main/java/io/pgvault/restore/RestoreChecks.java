@@ -1,11 +1,9 @@
 package io.pgvault.restore;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConfigurationException;
-import io.pgvault.errors.IntegrityException;
-import io.pgvault.errors.InvalidRequestException;
 import io.pgvault.errors.MatrixRefusedException;
-import io.pgvault.errors.NotFoundException;
 import io.pgvault.matrix.MatrixPolicy;
 import io.pgvault.matrix.Placement;
 import io.pgvault.matrix.RestoreFacts;
@@ -49,7 +47,7 @@ public class RestoreChecks {
     /** Checks a request in this order and returns what the restore will do; throws the first refusal. */
     RestorePlan plan(RestoreRequest request) {
         if (request == null) {
-            throw new InvalidRequestException("The restore request has no body.", "(empty body)",
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "The restore request has no body.", "(empty body)",
                     "POST JSON such as {\"server\":\"pg1\",\"backupId\":\"latest\",\"targetContainerUrl\":\"https://acct.blob.core.windows.net/restored\"}.");
         }
         String server = BackupLayout.checkServer(request.server());
@@ -69,12 +67,12 @@ public class RestoreChecks {
     /** The manifest of the named backup, or of the newest committed one for "latest". */
     public Manifest resolve(String server, String backupId) {
         if (backupId == null || backupId.isBlank() || "latest".equalsIgnoreCase(backupId)) {
-            return vault.catalog(server).stream().findFirst().orElseThrow(() -> new NotFoundException(
+            return vault.catalog(server).stream().findFirst().orElseThrow(() -> new PgvaultException(ErrorKind.NOT_FOUND, 
                     "Server " + server + " has no committed backup in the vault.",
                     "container " + config.vault().container() + ", prefix " + server + "/",
                     "Check the server name (GET /api/backups?server=...), or run a backup first (bin/pgvault backup)."));
         }
-        return vault.manifest(server, BackupLayout.checkBackupId(backupId)).orElseThrow(() -> new NotFoundException(
+        return vault.manifest(server, BackupLayout.checkBackupId(backupId)).orElseThrow(() -> new PgvaultException(ErrorKind.NOT_FOUND, 
                 "Backup " + backupId + " of server " + server + " does not exist (no manifest).",
                 "looked for " + BackupLayout.manifestPath(server, backupId),
                 "Pick an id from the catalog: GET /api/backups?server=" + server + " or bin/pgvault list."));
@@ -87,7 +85,7 @@ public class RestoreChecks {
         if (option.equalsIgnoreCase(RestoreService.OVERWRITE)) {
             return RestoreService.OVERWRITE;
         }
-        throw new InvalidRequestException("recoveryOption has an unknown value.",
+        throw new PgvaultException(ErrorKind.INVALID_REQUEST, "recoveryOption has an unknown value.",
                 "recoveryOption: " + BackupLayout.printable(option),
                 "Use FailIfExists (the default: nothing at the target is replaced) or Overwrite.");
     }
@@ -95,7 +93,7 @@ public class RestoreChecks {
     private String verifyMode() {
         String mode = config.restore().verify().trim().toLowerCase(Locale.ROOT);
         if (!mode.equals(RestoreService.VERIFY_SHA256) && !mode.equals(RestoreService.VERIFY_SIZE)) {
-            throw new ConfigurationException("PGVAULT_RESTORE_VERIFY has an unknown value.",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "PGVAULT_RESTORE_VERIFY has an unknown value.",
                     "PGVAULT_RESTORE_VERIFY=" + BackupLayout.printable(mode), "Use sha256 (the default) or size.");
         }
         return mode;
@@ -133,7 +131,7 @@ public class RestoreChecks {
         byte[] content = vault.readBytes(prefix + roles.path());
         String sha = HexFormat.of().formatHex(sha256(content));
         if (content.length != roles.bytes() || !sha.equals(roles.sha256())) {
-            throw new IntegrityException("roles.sql of backup " + manifest.backupId() + " does not match its manifest.",
+            throw new PgvaultException(ErrorKind.INTEGRITY, "roles.sql of backup " + manifest.backupId() + " does not match its manifest.",
                     "manifest: " + roles.bytes() + " bytes, sha256 " + roles.sha256() + "; vault: " + content.length
                             + " bytes, sha256 " + sha,
                     "The vault copy was changed or damaged after the backup; run bin/pgvault verify, and restore "

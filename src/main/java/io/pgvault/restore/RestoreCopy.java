@@ -1,9 +1,9 @@
 package io.pgvault.restore;
 
+import io.pgvault.errors.ErrorKind;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
-import io.pgvault.errors.RestoreTargetException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
@@ -119,7 +119,7 @@ public class RestoreCopy {
     private void failedUnexpectedly(RestoreRun run, RuntimeException e) {
         LOG.errorf("Restore %s failed: %s", run.job().id(), Redactor.redact(String.valueOf(e.getMessage())));
         Throwable root = PgvaultException.rootCause(e);
-        jobs.fail(run.job(), JobRecord.FAILED, new RestoreTargetException("The restore failed unexpectedly.",
+        jobs.fail(run.job(), JobRecord.FAILED, new PgvaultException(ErrorKind.RESTORE_TARGET, "The restore failed unexpectedly.",
                 root.getClass().getSimpleName() + ": " + Redactor.redact(String.valueOf(root.getMessage())),
                 "Restore again with recoveryOption Overwrite; if it fails again, look at the function's log.", e),
                 null);

@@ -1,6 +1,7 @@
 package io.pgvault.restore;
 
-import io.pgvault.errors.IntegrityException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.roles.RoleFilter;
 import io.pgvault.roles.SqlScanner;
 import io.pgvault.roles.SqlScript;
@@ -47,7 +48,7 @@ public final class RestoreKit {
 
     /**
      * File name → content of every kit file for this (checked) manifest; {@code rolesSql} is the backup's
-     * {@code roles.sql} as stored, or null if the backup has none. Throws an {@link IntegrityException} naming
+     * {@code roles.sql} as stored, or null if the backup has none. Throws an {@link PgvaultException} of kind {@code INTEGRITY} naming
      * roles.sql if it cannot be read safely.
      */
     public static Map<String, byte[]> files(Manifest m, byte[] rolesSql) {
@@ -73,7 +74,7 @@ public final class RestoreKit {
             out.put(ROLES_KEEP_SUPERUSER, RoleFilter.toPsql(RoleFilter.filter(script, true), header(true))
                     .getBytes(StandardCharsets.ISO_8859_1));
         } catch (SqlSyntaxException e) {
-            throw new IntegrityException("roles.sql of backup " + m.backupId() + " cannot be read safely: "
+            throw new PgvaultException(ErrorKind.INTEGRITY, "roles.sql of backup " + m.backupId() + " cannot be read safely: "
                     + e.reason() + ".", "roles.sql, line " + e.line() + ": "
                     + BackupLayout.printable(lineOf(rolesSql, e.line())),
                     "pg_dumpall always closes its quotes and statements, so roles.sql (and its hash in the manifest) "

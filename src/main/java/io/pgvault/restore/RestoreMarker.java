@@ -1,6 +1,7 @@
 package io.pgvault.restore;
 
-import io.pgvault.errors.ConflictException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.vault.BackupLayout;
@@ -54,7 +55,7 @@ public class RestoreMarker {
 
     /**
      * Claims the marker for {@code restoreId}; or, if an identical restore is running, returns its job record
-     * (empty: claimed). Throws a ConflictException if an identical restore is starting at this moment.
+     * (empty: claimed). Throws a PgvaultException if an identical restore is starting at this moment.
      */
     Optional<JobRecord> claim(String server, String markerPath, String restoreId) {
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -65,11 +66,14 @@ public class RestoreMarker {
             try {
                 vault.createJson(markerPath, new ActiveRestore(restoreId, clock.instant()));
                 return Optional.empty();
-            } catch (ConflictException raced) {
+            } catch (PgvaultException raced) {
+                if (raced.kind() != ErrorKind.CONFLICT) {
+                    throw raced;
+                }
                 // another request claimed it between our read and our create: join that one
             }
         }
-        throw new ConflictException("An identical restore is starting at this moment.", "marker " + markerPath,
+        throw new PgvaultException(ErrorKind.CONFLICT, "An identical restore is starting at this moment.", "marker " + markerPath,
                 "Wait a minute and send the request again; it will return that restore's id.");
     }
 
@@ -110,7 +114,7 @@ public class RestoreMarker {
     /** Claimed a moment ago, its job record not written yet: wait for it (bounded). */
     private void waitForJobRecord(String markerPath, ActiveRestore active, Instant waitUntil) {
         if (!clock.instant().isBefore(waitUntil)) {
-            throw new ConflictException("An identical restore is starting at this moment.",
+            throw new PgvaultException(ErrorKind.CONFLICT, "An identical restore is starting at this moment.",
                     "marker " + markerPath + " of " + active.restoreId() + " has no job record yet",
                     "Wait a minute and send the request again; it will return that restore's id.");
         }

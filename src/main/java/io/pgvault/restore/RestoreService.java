@@ -1,9 +1,8 @@
 package io.pgvault.restore;
 
+import io.pgvault.errors.ErrorKind;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.NotFoundException;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.errors.RestoreTargetException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.restore.targets.TargetChecks;
@@ -74,7 +73,7 @@ public class RestoreService {
         String s = server == null || server.isBlank() ? config.serverName() : server;
         JobRecord job = jobs.get(BackupLayout.checkServer(s), restoreId);
         if (!JobRecord.KIND_RESTORE.equals(job.kind())) {
-            throw new NotFoundException("Job " + restoreId + " is not a restore.", "kind: " + job.kind(),
+            throw new PgvaultException(ErrorKind.NOT_FOUND, "Job " + restoreId + " is not a restore.", "kind: " + job.kind(),
                     "Use the restoreId the restore request returned; GET /api/jobs lists every job.");
         }
         return RestoreRun.seenAt(job, clock.instant());
@@ -100,7 +99,7 @@ public class RestoreService {
             marker.release(markerPath);
             throw e;
         } catch (RuntimeException e) {
-            jobs.fail(job, JobRecord.REFUSED, new RestoreTargetException("The target could not be checked.",
+            jobs.fail(job, JobRecord.REFUSED, new PgvaultException(ErrorKind.RESTORE_TARGET, "The target could not be checked.",
                     e.getClass().getSimpleName(), "Retry; if it fails again, look at the function's log.", e), null);
             marker.release(markerPath);
             throw e;

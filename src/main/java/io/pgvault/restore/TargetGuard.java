@@ -1,7 +1,8 @@
 package io.pgvault.restore;
 
-import io.pgvault.errors.RestoreTargetException;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -54,7 +55,7 @@ public final class TargetGuard {
         }
     }
 
-    /** Checks a target URL or throws {@link RestoreTargetException} saying why. */
+    /** Checks a target URL or throws {@link PgvaultException} of kind {@code RESTORE_TARGET} saying why. */
     public Target check(String url) {
         URI uri = parse(url);
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
@@ -120,14 +121,14 @@ public final class TargetGuard {
         Map<String, String> q = query(target.sas());
         Instant expiry = sasTime(q.get("se"));
         if (expiry != null && !expiry.isAfter(now)) {
-            throw new RestoreTargetException("The SAS of targetContainerUrl has expired.",
+            throw new PgvaultException(ErrorKind.RESTORE_TARGET, "The SAS of targetContainerUrl has expired.",
                     "target: " + target + "; SAS expiry (se) " + expiry + ", now " + now,
                     "Generate a new SAS on the container (read, create, write, list) valid for the whole restore, "
                             + "a few hours for a large backup.");
         }
         Instant start = sasTime(q.get("st"));
         if (start != null && start.isAfter(now.plusSeconds(300))) {
-            throw new RestoreTargetException("The SAS of targetContainerUrl is not valid yet.",
+            throw new PgvaultException(ErrorKind.RESTORE_TARGET, "The SAS of targetContainerUrl is not valid yet.",
                     "target: " + target + "; SAS start (st) " + start + ", now " + now,
                     "Generate a SAS whose start time is now or omit the start time.");
         }
@@ -147,7 +148,7 @@ public final class TargetGuard {
             missing.append(" l (list: FailIfExists checks that nothing is at the target yet)");
         }
         if (missing.length() > 0) {
-            throw new RestoreTargetException("The SAS of targetContainerUrl lacks a permission the restore needs.",
+            throw new PgvaultException(ErrorKind.RESTORE_TARGET, "The SAS of targetContainerUrl lacks a permission the restore needs.",
                     "target: " + target + "; SAS permissions (sp) \"" + sp + "\"; missing:" + missing,
                     "Generate a SAS on the container with read, create, write and list permissions (sp=rcwl).");
         }
@@ -201,8 +202,8 @@ public final class TargetGuard {
         return noQuery.length() > 120 ? noQuery.substring(0, 120) + "…" : noQuery;
     }
 
-    private RestoreTargetException refuse(String problem, String evidence) {
-        return new RestoreTargetException(problem, "given: " + evidence,
+    private PgvaultException refuse(String problem, String evidence) {
+        return new PgvaultException(ErrorKind.RESTORE_TARGET, problem, "given: " + evidence,
                 "Give the URL of a container in an Azure storage account, such as "
                         + "https://<account>.blob.core.windows.net/<container>, optionally with a SAS granting "
                         + "read, write, create and list"

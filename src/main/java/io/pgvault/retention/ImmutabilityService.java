@@ -1,7 +1,7 @@
 package io.pgvault.retention;
 
+import io.pgvault.errors.ErrorKind;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConfigurationException;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.ImmutabilityMode;
@@ -88,7 +88,7 @@ public class ImmutabilityService {
         if ("unlocked".equalsIgnoreCase(setting)) {
             return ImmutabilityMode.UNLOCKED;
         }
-        throw new ConfigurationException("pgvault.vault.immutability-mode has an unknown value.",
+        throw new PgvaultException(ErrorKind.CONFIGURATION, "pgvault.vault.immutability-mode has an unknown value.",
                 "PGVAULT_VAULT_IMMUTABILITY_MODE=" + setting, "Use Unlocked or Locked.");
     }
 }

@@ -1,7 +1,8 @@
 package io.pgvault.retention;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConfigurationException;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -31,7 +32,7 @@ public record RetentionPolicy(int weeklyWeeks, int monthlyMonths, int yearlyYear
 
     public RetentionPolicy {
         if (weeklyWeeks < 1 || monthlyMonths < 0 || yearlyYears < 0) {
-            throw new ConfigurationException("The retention settings are out of range.",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "The retention settings are out of range.",
                     "weekly-weeks " + weeklyWeeks + ", monthly-months " + monthlyMonths + ", yearly-years " + yearlyYears,
                     "Set PGVAULT_RETENTION_WEEKLY_WEEKS to 1 or more, and the monthly and yearly settings to 0 (off) or more.");
         }

@@ -1,8 +1,8 @@
 package io.pgvault.retention;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.DumpFailedException;
-import io.pgvault.errors.VaultUnavailableException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.vault.BackupLayout;
@@ -179,7 +179,10 @@ public class RetentionService {
             Optional<FileProperties> found;
             try {
                 found = vault.fileProperties(prefix + path);
-            } catch (VaultUnavailableException e) {
+            } catch (PgvaultException e) {
+                if (e.kind() != ErrorKind.VAULT_UNAVAILABLE) {
+                    throw e;
+                }
                 return Optional.of("the protection of " + path + " could not be read (" + e.evidence()
                         + "), so it is kept to be safe");
             }
@@ -252,7 +255,7 @@ public class RetentionService {
         }
         List<String> left = vault.deletePrefix(BackupLayout.backupPrefix(server, c.backupId())).left();
         jobs.find(server, "backup-" + c.backupId()).filter(j -> !j.terminal()).ifPresent(j -> jobs.fail(j,
-                JobRecord.INTERRUPTED, new DumpFailedException("Backup " + c.backupId() + " was interrupted before its manifest.",
+                JobRecord.INTERRUPTED, new PgvaultException(ErrorKind.DUMP_FAILED, "Backup " + c.backupId() + " was interrupted before its manifest.",
                         "its week claim lost its lease with no manifest written (process killed or timed out)",
                         "Nothing to do: it never became a backup; retention removed its partial files."), null));
         if (c.isoWeek() != null && left.isEmpty()) {

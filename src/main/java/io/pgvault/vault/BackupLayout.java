@@ -1,7 +1,8 @@
 package io.pgvault.vault;
 
-import io.pgvault.errors.InvalidRequestException;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -86,7 +87,7 @@ public final class BackupLayout {
 
     public static String jobPath(String server, String jobId) {
         if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
-            throw new InvalidRequestException("The job id is not valid.", "id: " + printable(jobId),
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "The job id is not valid.", "id: " + printable(jobId),
                     "Use the id returned when the job started, such as restore-3f2a….");
         }
         return jobsPrefix(server) + jobId + JSON;
@@ -95,7 +96,7 @@ public final class BackupLayout {
     /** Checks a server name from config or a request. */
     public static String checkServer(String server) {
         if (server == null || !SERVER_NAME.matcher(server).matches()) {
-            throw new InvalidRequestException("The server name is not valid.", "server: " + printable(server),
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "The server name is not valid.", "server: " + printable(server),
                     "Use the server's name as configured in PGVAULT_SERVER_NAME: letters, digits, '.', '_' and '-', "
                             + "at most 63 characters, starting with a letter or digit and not ending with '.'.");
         }
@@ -105,7 +106,7 @@ public final class BackupLayout {
     /** Checks a backup id from a request ("latest" is resolved before this). */
     public static String checkBackupId(String backupId) {
         if (backupId == null || !BACKUP_ID.matcher(backupId).matches()) {
-            throw new InvalidRequestException("The backup id is not valid.", "backupId: " + printable(backupId),
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "The backup id is not valid.", "backupId: " + printable(backupId),
                     "Use an id from the catalog (GET /api/backups or bin/pgvault list), such as 20261122T020000Z, "
                             + "or \"latest\".");
         }

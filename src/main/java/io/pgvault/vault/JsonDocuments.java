@@ -1,5 +1,7 @@
 package io.pgvault.vault;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
@@ -7,7 +9,6 @@ import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgvault.errors.ConflictException;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -51,7 +52,7 @@ final class JsonDocuments {
                 return;
             }
             if (StorageErrors.conflict(e)) {
-                throw new ConflictException("The vault already holds a different version of " + path + ".",
+                throw new PgvaultException(ErrorKind.CONFLICT, "The vault already holds a different version of " + path + ".",
                         StorageErrors.describe(e),
                         "Another pgvault run changed it at the same time; look at the job list and retry.", e);
             }

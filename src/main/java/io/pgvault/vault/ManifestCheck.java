@@ -1,7 +1,8 @@
 package io.pgvault.vault;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.pgvault.errors.IntegrityException;
 
 import java.io.UncheckedIOException;
 import java.util.HashSet;
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  * Checks a manifest read from the vault before anything uses it. A manifest is data anyone with write access
  * to the vault could have changed: its paths end up in blob names and the restore kit, its versions in
  * RESTORE.md. Every field must look exactly like what pgvault writes, and the manifest must be the one of the
- * server and backup it was read for; otherwise the read fails with an {@link IntegrityException}.
+ * server and backup it was read for; otherwise the read fails with an {@link PgvaultException} of kind {@code INTEGRITY}.
  */
 public final class ManifestCheck {
 
@@ -41,10 +42,10 @@ public final class ManifestCheck {
     }
 
     /** A manifest blob that is no JSON pgvault can read: changed in the vault after the backup. */
-    static IntegrityException notAManifest(String path, UncheckedIOException e) {
+    static PgvaultException notAManifest(String path, UncheckedIOException e) {
         String why = e.getCause() instanceof JsonProcessingException j ? j.getOriginalMessage()
                 : String.valueOf(e.getCause());
-        return new IntegrityException("The manifest " + path + " is not a pgvault manifest; pgvault will not use it.",
+        return new PgvaultException(ErrorKind.INTEGRITY, "The manifest " + path + " is not a pgvault manifest; pgvault will not use it.",
                 BackupLayout.printable(why), "It was changed in the vault after the backup: restore another backup "
                         + "(bin/pgvault list), keep this folder for investigation, and review who can write to the "
                         + "vault container.", e);
@@ -89,8 +90,11 @@ public final class ManifestCheck {
     public static Manifest checkNew(Manifest m, String server, String backupId) {
         try {
             return check(m, server, backupId);
-        } catch (IntegrityException e) {
-            throw new IntegrityException("Backup " + backupId + " would get a manifest pgvault cannot read back: "
+        } catch (PgvaultException e) {
+            if (e.kind() != ErrorKind.INTEGRITY) {
+                throw e;
+            }
+            throw new PgvaultException(ErrorKind.INTEGRITY, "Backup " + backupId + " would get a manifest pgvault cannot read back: "
                     + e.problem(), e.evidence(), "Nothing was committed. The value came from the server, pg_dump or the "
                     + "configuration: report this message to pgvault's maintainers.", e);
         }
@@ -138,12 +142,12 @@ public final class ManifestCheck {
         }
     }
 
-    private IntegrityException bad(String what, String evidence) {
+    private PgvaultException bad(String what, String evidence) {
         return bad(what, evidence, null);
     }
 
-    private IntegrityException bad(String what, String evidence, String hint) {
-        return new IntegrityException("The manifest " + where + " " + what + "; pgvault will not use it.",
+    private PgvaultException bad(String what, String evidence, String hint) {
+        return new PgvaultException(ErrorKind.INTEGRITY, "The manifest " + where + " " + what + "; pgvault will not use it.",
                 evidence, hint != null ? hint : "pgvault writes only manifests that pass this check, so this one was "
                         + "changed in the vault after the backup: restore another backup (bin/pgvault list), keep this "
                         + "folder for investigation, and review who can write to the vault container.");

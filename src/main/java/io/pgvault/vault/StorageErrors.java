@@ -1,8 +1,8 @@
 package io.pgvault.vault;
 
+import io.pgvault.errors.ErrorKind;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.errors.VaultUnavailableException;
 
 /**
  * The one place that reads the storage SDK's failures: status codes are tested here and nowhere outside
@@ -39,19 +39,19 @@ final class StorageErrors {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    /** A pgvault error passes through as it is; anything else becomes a {@link VaultUnavailableException}. */
+    /** A pgvault error passes through as it is; anything else becomes a {@link PgvaultException} of kind {@code VAULT_UNAVAILABLE}. */
     static RuntimeException failure(String action, String container, RuntimeException e) {
         return e instanceof PgvaultException ? e : unavailable(action, container, e);
     }
 
-    static VaultUnavailableException unavailable(String action, String container, RuntimeException e) {
+    static PgvaultException unavailable(String action, String container, RuntimeException e) {
         // the SDK wraps a refused connection in reactive exceptions: describe shows the cause
         int s = status(e);
         String hint = s == 403 || s == 401
                 ? "Grant the app's identity 'Storage Blob Data Contributor' on the vault account, or fix "
                         + "PGVAULT_VAULT_CONNECTION_STRING."
                 : "Check PGVAULT_VAULT_ENDPOINT / PGVAULT_VAULT_CONNECTION_STRING and that the storage account is reachable.";
-        return new VaultUnavailableException("Could not " + action + " in vault container \"" + container + "\".",
+        return new PgvaultException(ErrorKind.VAULT_UNAVAILABLE, "Could not " + action + " in vault container \"" + container + "\".",
                 describe(e), hint, e);
     }
 }

@@ -1,5 +1,7 @@
 package io.pgvault.vault;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
@@ -10,8 +12,6 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConfigurationException;
-import io.pgvault.errors.VaultUnavailableException;
 import io.pgvault.errors.Redactor;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -83,9 +83,9 @@ public class VaultClients {
                 try {
                     c.createIfNotExists();
                 } catch (RuntimeException e) {
-                    VaultUnavailableException cause = StorageErrors.unavailable("create the vault container",
+                    PgvaultException cause = StorageErrors.unavailable("create the vault container",
                             c.getBlobContainerName(), e);
-                    throw new VaultUnavailableException("The vault container \"" + c.getBlobContainerName()
+                    throw new PgvaultException(ErrorKind.VAULT_UNAVAILABLE, "The vault container \"" + c.getBlobContainerName()
                             + "\" does not exist, and pgvault could not create it.", cause.evidence(),
                             "Create the container (infra/ deploys it with the storage account), or point "
                                     + "PGVAULT_VAULT_CONTAINER at the existing vault container.", e);
@@ -120,7 +120,7 @@ public class VaultClients {
         if (cs.isPresent()) {
             return b.connectionString(cs.get()).buildClient();
         }
-        String endpoint = vault.endpoint().filter(s -> !s.isBlank()).orElseThrow(() -> new ConfigurationException(
+        String endpoint = vault.endpoint().filter(s -> !s.isBlank()).orElseThrow(() -> new PgvaultException(ErrorKind.CONFIGURATION, 
                 "The vault is not configured.",
                 "neither PGVAULT_VAULT_CONNECTION_STRING nor PGVAULT_VAULT_ENDPOINT is set",
                 "Set PGVAULT_VAULT_ENDPOINT=https://<account>.blob.core.windows.net (managed identity, in Azure) "

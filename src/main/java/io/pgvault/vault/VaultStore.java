@@ -1,5 +1,7 @@
 package io.pgvault.vault;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
@@ -14,9 +16,6 @@ import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConflictException;
-import io.pgvault.errors.IntegrityException;
-import io.pgvault.errors.VaultUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.InputStream;
@@ -99,7 +98,7 @@ public class VaultStore {
 
     /**
      * The manifest of a backup, if the backup was committed. It is checked ({@link ManifestCheck}) before it is
-     * returned: a manifest changed in the vault fails here with an {@code IntegrityException}, never later.
+     * returned: a manifest changed in the vault fails here with an {@code PgvaultException}, never later.
      */
     public Optional<Manifest> manifest(String server, String backupId) {
         String path = BackupLayout.manifestPath(server, backupId);
@@ -123,7 +122,7 @@ public class VaultStore {
 
     /**
      * Opens a file of the vault for reading, or empty if it does not exist. Failures while reading leave the
-     * stream as a {@link VaultUnavailableException}, or an {@code IOException} if the blob vanished meanwhile.
+     * stream as a {@link PgvaultException} of kind {@code VAULT_UNAVAILABLE}, or an {@code IOException} if the blob vanished meanwhile.
      */
     public Optional<InputStream> openFile(String path) {
         try {
@@ -186,7 +185,10 @@ public class VaultStore {
         for (String name : names) {
             try {
                 deleteIfExists(name);
-            } catch (VaultUnavailableException e) {
+            } catch (PgvaultException e) {
+                if (e.kind() != ErrorKind.VAULT_UNAVAILABLE) {
+                    throw e;
+                }
                 left.add(name + " (" + e.evidence() + ")");
             }
         }
@@ -234,7 +236,7 @@ public class VaultStore {
 
     /**
      * The properties of a file a committed backup's manifest lists. A missing blob is a damaged backup, reported
-     * as an {@link IntegrityException} naming the file, not as a bare storage error.
+     * as an {@link PgvaultException} of kind {@code INTEGRITY} naming the file, not as a bare storage error.
      */
     public FileProperties backupFile(String path) {
         return FileProperties.of(backupFileProperties(path));
@@ -246,7 +248,7 @@ public class VaultStore {
             return container().getBlobClient(path).getProperties();
         } catch (RuntimeException e) {
             if (StorageErrors.notFound(e)) {
-                throw new IntegrityException("File " + path + " of the backup is missing from the vault.",
+                throw new PgvaultException(ErrorKind.INTEGRITY, "File " + path + " of the backup is missing from the vault.",
                         "the manifest lists it; reading it answered " + StorageErrors.describe(e),
                         "The backup is damaged (the file was deleted or moved): restore another backup (bin/pgvault "
                                 + "list), run bin/pgvault verify on the others, and find out what deleted it.", e);
@@ -292,7 +294,7 @@ public class VaultStore {
             container().getBlobClient(path).uploadFromFileWithResponse(options, Duration.ofHours(6), null);
         } catch (RuntimeException e) {
             if (StorageErrors.conflict(e)) {
-                throw new ConflictException("The vault already holds " + path + ".", StorageErrors.describe(e),
+                throw new PgvaultException(ErrorKind.CONFLICT, "The vault already holds " + path + ".", StorageErrors.describe(e),
                         "Upload under another name; pgvault never replaces a blob.", e);
             }
             throw failure("upload " + path, e);
@@ -311,7 +313,7 @@ public class VaultStore {
         return clients.container().getBlobContainerName();
     }
 
-    /** A pgvault error passes through as it is; anything else becomes a {@link VaultUnavailableException}. */
+    /** A pgvault error passes through as it is; anything else becomes a {@link PgvaultException} of kind {@code VAULT_UNAVAILABLE}. */
     private RuntimeException failure(String action, RuntimeException e) {
         return StorageErrors.failure(action, containerName(), e);
     }

@@ -1,12 +1,12 @@
 package io.pgvault.vault;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConfigurationException;
-import io.pgvault.errors.ConflictException;
 import io.pgvault.matrix.WeekSlot;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -61,7 +61,7 @@ public class WeekClaims {
         this.vault = vault;
         int lease = config.vault().claimLeaseSeconds();
         if (lease < MIN_LEASE_SECONDS || lease > MAX_LEASE_SECONDS) {
-            throw new ConfigurationException("pgvault.vault.claim-lease-seconds is out of range.",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "pgvault.vault.claim-lease-seconds is out of range.",
                     "PGVAULT_VAULT_CLAIM_LEASE_SECONDS=" + lease,
                     "Use a value from " + MIN_LEASE_SECONDS + " to " + MAX_LEASE_SECONDS + " (Azure's limits of a blob lease).");
         }
@@ -102,7 +102,7 @@ public class WeekClaims {
     }
 
     /**
-     * Claims the week for {@code backupId}, or throws {@link ConflictException} naming the holder.
+     * Claims the week for {@code backupId}, or throws {@link PgvaultException} of kind {@code CONFLICT} naming the holder.
      *
      * @param onAbandoned told about a dead run's claim before it is taken over
      */
@@ -113,7 +113,10 @@ public class WeekClaims {
             try {
                 vault.createOwnJson(path, new ClaimDocument(backupId, week, now));
                 return new Claim(vault.blob(path));
-            } catch (ConflictException taken) {
+            } catch (PgvaultException taken) {
+                if (taken.kind() != ErrorKind.CONFLICT) {
+                    throw taken;
+                }
                 Optional<State> s = state(server, week, now);
                 if (s.isEmpty()) {
                     continue; // released between our create and our read: try again
@@ -127,13 +130,13 @@ public class WeekClaims {
                 vault.deleteIfMatch(path, st.etag);
             }
         }
-        throw new ConflictException("Could not claim the backup slot of week " + week + " for server " + server + ".",
+        throw new PgvaultException(ErrorKind.CONFLICT, "Could not claim the backup slot of week " + week + " for server " + server + ".",
                 "three attempts raced with other runs", "Run the backup again; look at bin/pgvault jobs.");
     }
 
-    private static ConflictException slotTaken(String server, String week, State st) {
+    private static PgvaultException slotTaken(String server, String week, State st) {
         Instant next = nextWeekStart(st.doc.claimedAt());
-        return new ConflictException(
+        return new PgvaultException(ErrorKind.CONFLICT, 
                 "Server " + server + " already has a backup in week " + week + "; the support matrix allows one per week.",
                 "slot held by backup " + st.doc.backupId() + " (" + (st.committed ? "committed" : "running")
                         + "), claimed " + st.doc.claimedAt(),

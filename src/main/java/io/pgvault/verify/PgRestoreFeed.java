@@ -1,6 +1,7 @@
 package io.pgvault.verify;
 
-import io.pgvault.errors.DumpFailedException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class PgRestoreFeed {
         try {
             p = pb.redirectErrorStream(false).start();
         } catch (IOException e) {
-            throw new DumpFailedException("Could not start " + pb.command().get(0) + ".", e.getMessage(),
+            throw new PgvaultException(ErrorKind.DUMP_FAILED, "Could not start " + pb.command().get(0) + ".", e.getMessage(),
                     "Install the PostgreSQL client (pg_restore) or set PGVAULT_PG_BIN_DIR.", e);
         }
         AtomicInteger entries = new AtomicInteger();

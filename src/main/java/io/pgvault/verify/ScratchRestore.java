@@ -1,8 +1,8 @@
 package io.pgvault.verify;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConfigurationException;
-import io.pgvault.errors.DatabaseUnavailableException;
 import io.pgvault.postgres.PgConnections;
 import io.pgvault.postgres.PgLogin;
 import io.pgvault.postgres.PgTools;
@@ -72,7 +72,7 @@ public class ScratchRestore {
     Outcome restore(String prefix, Manifest.File file) {
         String db = name().orElseThrow();
         if (NEVER.contains(db) || db.equals(file.database())) {
-            throw new ConfigurationException("The scratch database name may not be a real database.",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "The scratch database name may not be a real database.",
                     "PGVAULT_VERIFY_SCRATCH_DATABASE=" + db,
                     "Pick a name of its own, such as pgvault_verify_scratch.");
         }
@@ -141,7 +141,7 @@ public class ScratchRestore {
         try (Connection c = connections.open(db, login)) {
             c.isValid(5);
         } catch (SQLException e) {
-            throw new ConfigurationException("A test restore could not log in as the scratch role \"" + login.user() + "\".",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "A test restore could not log in as the scratch role \"" + login.user() + "\".",
                     "SQLSTATE " + e.getSQLState() + ": " + e.getMessage(),
                     "Test restores log in as that role with a one-time password, so that the dump's code never runs as "
                             + "pgvault: the server must accept password logins from pgvault's address (pg_hba.conf; on "
@@ -154,7 +154,7 @@ public class ScratchRestore {
         try (Statement st = c.createStatement()) {
             if (exists(c, db)) {
                 if (!ours(c, db, role)) {
-                    throw new ConfigurationException("The scratch database \"" + db + "\" exists and pgvault did not create it.",
+                    throw new PgvaultException(ErrorKind.CONFIGURATION, "The scratch database \"" + db + "\" exists and pgvault did not create it.",
                             "database \"" + db + "\" has no pgvault verify comment and another owner than \""
                                     + role.name() + "\"",
                             "Set PGVAULT_VERIFY_SCRATCH_DATABASE to a name no database has; pgvault never drops a "
@@ -206,7 +206,7 @@ public class ScratchRestore {
         try (Connection c = connections.open(config.pg().database())) {
             return step.run(c);
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("Could not " + what + ".",
+            throw new PgvaultException(ErrorKind.DATABASE_UNAVAILABLE, "Could not " + what + ".",
                     "SQLSTATE " + e.getSQLState() + ": " + e.getMessage(),
                     "The verify role needs CREATEDB and CREATEROLE on the server (on Azure: the server admin), or set "
                             + "PGVAULT_VERIFY_SCRATCH_DATABASE empty to skip test restores.", e);

@@ -1,6 +1,7 @@
 package io.pgvault.verify;
 
-import io.pgvault.errors.ConfigurationException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.matrix.SafeNames;
 import io.pgvault.postgres.PgLogin;
@@ -45,7 +46,7 @@ final class ScratchRole {
     ScratchRole(String name, String pgvaultRole) {
         if (name.isBlank() || NEVER.contains(name) || name.startsWith("pg_") || name.equals(pgvaultRole)
                 || SafeNames.unsafe(name)) {
-            throw new ConfigurationException("The scratch role name may not be pgvault's own or a built-in role.",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "The scratch role name may not be pgvault's own or a built-in role.",
                     "PGVAULT_VERIFY_SCRATCH_ROLE=" + SafeNames.escaped(name),
                     "Leave it unset (pgvault_scratch) or pick a name no role has; pgvault creates the role itself.");
         }
@@ -131,7 +132,7 @@ final class ScratchRole {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (!MARK.equals(rs.getString(1))) {
-                    throw new ConfigurationException("The scratch role \"" + name + "\" exists and pgvault did not create it.",
+                    throw new PgvaultException(ErrorKind.CONFIGURATION, "The scratch role \"" + name + "\" exists and pgvault did not create it.",
                             "role \"" + name + "\" has no pgvault comment",
                             "Set PGVAULT_VERIFY_SCRATCH_ROLE to a name no role has; pgvault creates its scratch role "
                                     + "itself and never runs a test restore as a role someone else may use.");
@@ -147,7 +148,7 @@ final class ScratchRole {
                     extra.add("member of " + rs.getString(7));
                 }
                 if (!extra.isEmpty()) {
-                    throw new ConfigurationException("The scratch role \"" + name + "\" has privileges a test restore "
+                    throw new PgvaultException(ErrorKind.CONFIGURATION, "The scratch role \"" + name + "\" has privileges a test restore "
                             + "must not run with.", "role \"" + name + "\": " + String.join("; ", extra),
                             "Drop the role (DROP ROLE " + ident(name) + "; pgvault creates it again, bare) or take the "
                                     + "privileges back (ALTER ROLE ... NOSUPERUSER NOCREATEROLE ..., REVOKE ... FROM it).");

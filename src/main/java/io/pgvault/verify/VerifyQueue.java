@@ -1,7 +1,8 @@
 package io.pgvault.verify;
 
-import io.pgvault.errors.ConflictException;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,8 +51,8 @@ final class VerifyQueue {
         }
     }
 
-    static ConflictException full() {
-        return new ConflictException("Too many verifies are waiting in this instance.",
+    static PgvaultException full() {
+        return new PgvaultException(ErrorKind.CONFLICT, "Too many verifies are waiting in this instance.",
                 MAX_QUEUED_SERVERS + " server(s) have a verify queued",
                 "Wait for the queued verifies to end (GET /api/jobs), then ask again.");
     }

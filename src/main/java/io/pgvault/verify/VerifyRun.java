@@ -1,10 +1,8 @@
 package io.pgvault.verify;
 
-import io.pgvault.errors.ConfigurationException;
-import io.pgvault.errors.IntegrityException;
+import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
-import io.pgvault.errors.VaultUnavailableException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
@@ -80,7 +78,7 @@ public class VerifyRun {
             return failQuietly(steps.job, e);
         } catch (RuntimeException e) {
             LOG.errorf("verify %s failed: %s", steps.job.id(), Redactor.redact(String.valueOf(e)));
-            return failQuietly(steps.job, new VaultUnavailableException("The verify of backup " + manifest.backupId()
+            return failQuietly(steps.job, new PgvaultException(ErrorKind.VAULT_UNAVAILABLE, "The verify of backup " + manifest.backupId()
                     + " stopped unexpectedly.", e.getClass().getSimpleName() + ": " + e.getMessage(),
                     "Run the verify again; if it fails the same way, look at the log.", e));
         }
@@ -88,7 +86,7 @@ public class VerifyRun {
 
     private static void refuseNewerFormat(Manifest manifest) {
         if (manifest.formatVersion() > Manifest.FORMAT_VERSION) {
-            throw new ConfigurationException("Backup " + manifest.backupId() + " was written by a newer pgvault.",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "Backup " + manifest.backupId() + " was written by a newer pgvault.",
                     "manifest formatVersion " + manifest.formatVersion() + ", this pgvault reads up to "
                             + Manifest.FORMAT_VERSION, "Verify it with the pgvault version that wrote it ("
                             + manifest.pgvaultVersion() + ") or newer.");
@@ -128,8 +126,8 @@ public class VerifyRun {
                         + scratch.name().orElse("") + ", then dropped it" : null);
     }
 
-    private static IntegrityException damaged(Manifest manifest, List<String> damaged) {
-        return new IntegrityException("Backup " + manifest.backupId() + " of server " + manifest.server()
+    private static PgvaultException damaged(Manifest manifest, List<String> damaged) {
+        return new PgvaultException(ErrorKind.INTEGRITY, "Backup " + manifest.backupId() + " of server " + manifest.server()
                 + " failed verification: " + damaged.size() + " of " + manifest.files().size()
                 + " file(s) damaged.", String.join("\n", damaged),
                 "Do not rely on this backup: restore an older one that verifies, find out what changed the vault "

@@ -1,9 +1,8 @@
 package io.pgvault.verify;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.ConflictException;
-import io.pgvault.errors.InvalidRequestException;
-import io.pgvault.errors.NotFoundException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.JobWatch;
@@ -87,7 +86,10 @@ public class VerifyService {
                     runs.run(queued.get(i), manifests.get(i), testRestore);
                 }
             });
-        } catch (ConflictException full) {
+        } catch (PgvaultException full) {
+            if (full.kind() != ErrorKind.CONFLICT) {
+                throw full;
+            }
             queued.forEach(j -> runs.failQuietly(j, full));
             throw full;
         }
@@ -102,7 +104,7 @@ public class VerifyService {
                 .filter(j -> !j.terminal()).map(j -> j.id() + " (" + j.state() + ", backup " + j.backupId() + ")")
                 .toList();
         if (!running.isEmpty()) {
-            throw new ConflictException("A verify of server " + server + " is already queued or running.",
+            throw new PgvaultException(ErrorKind.CONFLICT, "A verify of server " + server + " is already queued or running.",
                     String.join(", ", running), "Wait for it to end (GET /api/verifyStatus?server=" + server
                             + "&id=… or GET /api/jobs), then verify again; one verify per server runs at a time.");
         }
@@ -112,7 +114,7 @@ public class VerifyService {
     public JobRecord status(String server, String verifyId) {
         JobRecord job = jobs.get(server(server), verifyId);
         if (!JobRecord.KIND_VERIFY.equals(job.kind())) {
-            throw new NotFoundException("Job " + verifyId + " is not a verify job.", "kind: " + job.kind(),
+            throw new PgvaultException(ErrorKind.NOT_FOUND, "Job " + verifyId + " is not a verify job.", "kind: " + job.kind(),
                     "Use the verifyId returned by POST /api/verify, or GET /api/jobs for every job.");
         }
         return interruptedIfStale(job);
@@ -151,7 +153,7 @@ public class VerifyService {
             return scratch.name().isPresent();
         }
         if (requested && scratch.name().isEmpty()) {
-            throw new InvalidRequestException("A test restore was asked for, but no scratch database is configured.",
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A test restore was asked for, but no scratch database is configured.",
                     "testRestore: true; PGVAULT_VERIFY_SCRATCH_DATABASE is empty",
                     "Set PGVAULT_VERIFY_SCRATCH_DATABASE to the name of a database pgvault may create and drop "
                             + "(e.g. pgvault_verify_scratch), or verify without testRestore.");
@@ -165,13 +167,13 @@ public class VerifyService {
         if (LATEST.equalsIgnoreCase(which) || ALL.equalsIgnoreCase(which)) {
             List<Manifest> catalog = vault.catalog(server);
             if (catalog.isEmpty()) {
-                throw new NotFoundException("Server " + server + " has no committed backup in the vault.",
+                throw new PgvaultException(ErrorKind.NOT_FOUND, "Server " + server + " has no committed backup in the vault.",
                         "container " + config.vault().container() + ", prefix " + server + "/",
                         "Check the server name (bin/pgvault list --server ...), or run a backup first.");
             }
             return LATEST.equalsIgnoreCase(which) ? List.of(catalog.get(0)) : catalog;
         }
-        return List.of(vault.manifest(server, BackupLayout.checkBackupId(which)).orElseThrow(() -> new NotFoundException(
+        return List.of(vault.manifest(server, BackupLayout.checkBackupId(which)).orElseThrow(() -> new PgvaultException(ErrorKind.NOT_FOUND, 
                 "Backup " + which + " of server " + server + " does not exist (no manifest).",
                 "looked for " + BackupLayout.manifestPath(server, which),
                 "Pick an id from the catalog (bin/pgvault list), or use \"latest\" or \"all\".")));

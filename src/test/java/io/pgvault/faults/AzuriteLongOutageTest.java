@@ -1,7 +1,7 @@
 package io.pgvault.faults;
 
+import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.errors.VaultUnavailableException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.vault.BackupLayout;
@@ -59,7 +59,7 @@ class AzuriteLongOutageTest extends FaultTestBase {
         } finally {
             Azurite.start();
         }
-        assertTrue(e instanceof VaultUnavailableException, e.getClass() + ": " + e.render());
+        assertEquals(ErrorKind.VAULT_UNAVAILABLE, e.kind(), e.render());
         assertTrue(e.render().contains("Could not write " + SERVER + "/.jobs/backup-"), e.render());
         assertTrue(e.render().contains("Connection refused"), "the evidence is the cause, not a wrapper: " + e.render());
         assertTrue(e.hint().contains("reachable"), e.hint());

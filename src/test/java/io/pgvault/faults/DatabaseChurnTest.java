@@ -1,6 +1,6 @@
 package io.pgvault.faults;
 
-import io.pgvault.errors.DumpFailedException;
+import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.testing.TestServices;
@@ -64,7 +64,7 @@ class DatabaseChurnTest extends FaultTestBase {
             lock.rollback();
             e = failureOf(run, Duration.ofMinutes(2));
         }
-        assertFailedCleanly(e, DumpFailedException.class, earlier, "database \"" + DROPPED + "\"", "does not exist");
+        assertFailedCleanly(e, ErrorKind.DUMP_FAILED, earlier, "database \"" + DROPPED + "\"", "does not exist");
         assertTrue(e.hint().contains("dropped while the backup ran"), e.hint());
 
         Manifest retried = backups.backup(BackupType.FULL).manifest();

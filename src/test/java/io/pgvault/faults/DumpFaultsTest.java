@@ -1,8 +1,8 @@
 package io.pgvault.faults;
 
+import io.pgvault.errors.ErrorKind;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import io.pgvault.errors.DumpFailedException;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.testing.TestServices;
@@ -48,7 +48,7 @@ class DumpFaultsTest extends FaultTestBase {
         pgDump.destroyForcibly(); // SIGKILL
 
         PgvaultException e = failureOf(run, Duration.ofMinutes(2));
-        assertFailedCleanly(e, DumpFailedException.class, earlier, "pg_dump", BIG, "signal 9");
+        assertFailedCleanly(e, ErrorKind.DUMP_FAILED, earlier, "pg_dump", BIG, "signal 9");
     }
 
     @Test
@@ -60,7 +60,7 @@ class DumpFaultsTest extends FaultTestBase {
             e = backupFails(); // pg_dump waits pgvault.backup.lock-wait-timeout (3 s in tests), then exits non-zero
             lock.rollback();
         }
-        assertFailedCleanly(e, DumpFailedException.class, earlier, LOCKED, "LOCK TABLE public.t", "statement timeout");
+        assertFailedCleanly(e, ErrorKind.DUMP_FAILED, earlier, LOCKED, "LOCK TABLE public.t", "statement timeout");
         assertTrue(e.hint().contains("PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT"), e.hint());
 
         // the slot the failed run freed takes a backup the same week
@@ -87,7 +87,7 @@ class DumpFaultsTest extends FaultTestBase {
         }
 
         PgvaultException e = failureOf(run, Duration.ofMinutes(2));
-        assertFailedCleanly(e, DumpFailedException.class, earlier, "pg_dump", BIG, "connection");
+        assertFailedCleanly(e, ErrorKind.DUMP_FAILED, earlier, "pg_dump", BIG, "connection");
         assertTrue(e.hint().contains("closed the connection"), e.hint());
     }
 

@@ -4,6 +4,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import io.pgvault.backup.BackupService;
+import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
@@ -216,9 +217,8 @@ abstract class FaultTestBase {
      * a Failed job record with that message, no manifest and no file under the backup's prefix, this week's slot
      * freed, and the earlier backup intact.
      */
-    JobRecord assertFailedCleanly(PgvaultException e, Class<? extends PgvaultException> type, Snapshot earlier,
-            String... evidence) {
-        assertInstanceOf(type, e, "failure kind; got " + e.getClass().getSimpleName() + ": " + e.render());
+    JobRecord assertFailedCleanly(PgvaultException e, ErrorKind kind, Snapshot earlier, String... evidence) {
+        assertEquals(kind, e.kind(), "failure kind; got " + e.kind() + ": " + e.render());
         String msg = e.render();
         assertTrue(msg.contains("\nHINT: ") && e.hint() != null && !e.hint().isBlank(), "no HINT in: " + msg);
         for (String word : evidence) {

@@ -1,7 +1,9 @@
 package io.pgvault.privileges;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
+import io.pgvault.testing.Errors;
 import io.pgvault.backup.BackupService;
-import io.pgvault.errors.DumpFailedException;
 import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
@@ -139,14 +141,14 @@ class DumpPrivilegesRealTest {
     @Test
     void atDumpTimeTheLargeObjectAndRowSecurityFailuresCarryTheirOwnHints() {
         long oid = largeObject();
-        DumpFailedException lo = assertThrows(DumpFailedException.class, this::dump);
+        PgvaultException lo = Errors.assertKind(ErrorKind.DUMP_FAILED, this::dump);
         assertTrue(lo.evidence().contains("permission denied for large object " + oid), lo.evidence());
         assertTrue(lo.hint().contains("GRANT SELECT ON LARGE OBJECT " + oid + " TO \"" + ROLE + "\";"), lo.hint());
         assertFalse(lo.hint().contains("pg_read_all_data TO"), "the wrong HINT is gone: " + lo.hint());
 
         TestServices.sql(DB, "SELECT lo_unlink(" + oid + ")");
         rowSecurityTable();
-        DumpFailedException rls = assertThrows(DumpFailedException.class, this::dump);
+        PgvaultException rls = Errors.assertKind(ErrorKind.DUMP_FAILED, this::dump);
         assertTrue(rls.evidence().contains("row-level security policy for table \"tenant_data\""), rls.evidence());
         assertTrue(rls.hint().contains("ALTER ROLE \"" + ROLE + "\" BYPASSRLS;"), rls.hint());
     }

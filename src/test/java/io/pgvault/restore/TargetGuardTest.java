@@ -1,6 +1,8 @@
 package io.pgvault.restore;
 
-import io.pgvault.errors.RestoreTargetException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
+import io.pgvault.testing.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -100,7 +102,7 @@ class TargetGuardTest {
             "",
             "   "})
     void refusedBeforeAnyConnectionWithAClearMessageAndHint(String url) {
-        RestoreTargetException e = assertThrows(RestoreTargetException.class, () -> guard.check(url));
+        PgvaultException e = Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> guard.check(url));
         assertTrue(e.problem().contains("targetContainerUrl"), e.render());
         assertTrue(e.render().contains("HINT: Give the URL of a container"), e.render());
         assertEquals(400, e.httpStatus());
@@ -108,13 +110,13 @@ class TargetGuardTest {
 
     @Test
     void missingUrlIsRefused() {
-        RestoreTargetException e = assertThrows(RestoreTargetException.class, () -> guard.check(null));
+        PgvaultException e = Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> guard.check(null));
         assertTrue(e.problem().contains("missing"), e.render());
     }
 
     @Test
     void userInfoAndSasAreNotEchoedInTheRefusal() {
-        RestoreTargetException e = assertThrows(RestoreTargetException.class,
+        PgvaultException e = Errors.assertKind(ErrorKind.RESTORE_TARGET,
                 () -> guard.check("https://admin:hunter2@evil.example.com/c?sig=TOPSECRET"));
         assertFalse(e.render().contains("hunter2"), e.render());
         assertFalse(e.render().contains("TOPSECRET"), e.render());
@@ -124,13 +126,13 @@ class TargetGuardTest {
     void sasExpiredIsRefusedWithItsExpiry() {
         Instant now = Instant.parse("2026-11-25T12:00:00Z");
         TargetGuard.Target t = azureOnly.check("https://acct.blob.core.windows.net/ccc?sv=2024-08-04&se=2026-11-25T11%3A00%3A00Z&sp=rcwl&sig=x");
-        RestoreTargetException e = assertThrows(RestoreTargetException.class, () -> azureOnly.checkSas(t, false, now));
+        PgvaultException e = Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> azureOnly.checkSas(t, false, now));
         assertTrue(e.problem().contains("expired"), e.render());
         assertTrue(e.render().contains("2026-11-25T11:00:00Z"), e.render());
         assertTrue(e.render().contains("HINT:"), e.render());
         // a date-only expiry in the past, too
         TargetGuard.Target d = azureOnly.check("https://acct.blob.core.windows.net/ccc?se=2026-11-24&sp=rcwl&sig=x");
-        assertThrows(RestoreTargetException.class, () -> azureOnly.checkSas(d, false, now));
+        Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> azureOnly.checkSas(d, false, now));
     }
 
     @Test
@@ -150,7 +152,7 @@ class TargetGuardTest {
     void sasNotYetValidIsRefused() {
         Instant now = Instant.parse("2026-11-25T12:00:00Z");
         TargetGuard.Target t = azureOnly.check("https://acct.blob.core.windows.net/ccc?st=2026-11-26T00:00Z&se=2026-11-27T00:00Z&sp=rcwl&sig=x");
-        RestoreTargetException e = assertThrows(RestoreTargetException.class, () -> azureOnly.checkSas(t, false, now));
+        PgvaultException e = Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> azureOnly.checkSas(t, false, now));
         assertTrue(e.problem().contains("not valid yet"), e.render());
     }
 
@@ -158,23 +160,23 @@ class TargetGuardTest {
     void sasWithoutWritePermissionIsRefusedNamingWhatIsMissing() {
         Instant now = Instant.parse("2026-11-25T12:00:00Z");
         TargetGuard.Target readList = azureOnly.check("https://acct.blob.core.windows.net/ccc?se=2026-11-26&sp=rl&sig=x");
-        RestoreTargetException e = assertThrows(RestoreTargetException.class, () -> azureOnly.checkSas(readList, false, now));
+        PgvaultException e = Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> azureOnly.checkSas(readList, false, now));
         assertTrue(e.problem().contains("lacks a permission"), e.render());
         assertTrue(e.render().contains(" w (write"), e.render());
         assertTrue(e.render().contains("HINT: Generate a SAS"), e.render());
 
         // create without write: the write probe (a staged block) and Overwrite need w
         TargetGuard.Target createOnly = azureOnly.check("https://acct.blob.core.windows.net/ccc?se=2026-11-26&sp=rcl&sig=x");
-        RestoreTargetException c = assertThrows(RestoreTargetException.class, () -> azureOnly.checkSas(createOnly, false, now));
+        PgvaultException c = Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> azureOnly.checkSas(createOnly, false, now));
         assertTrue(c.render().contains("w (write: pgvault checks"), c.render());
-        RestoreTargetException o = assertThrows(RestoreTargetException.class, () -> azureOnly.checkSas(createOnly, true, now));
+        PgvaultException o = Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> azureOnly.checkSas(createOnly, true, now));
         assertTrue(o.render().contains("w (write: recoveryOption Overwrite"), o.render());
         // Overwrite does not list, so it does not need l
         azureOnly.checkSas(azureOnly.check("https://acct.blob.core.windows.net/ccc?se=2026-11-26&sp=rw&sig=x"), true, now);
 
         // without read the restored files cannot be checked; without list FailIfExists cannot look
         TargetGuard.Target writeOnly = azureOnly.check("https://acct.blob.core.windows.net/ccc?se=2026-11-26&sp=cw&sig=x");
-        RestoreTargetException w = assertThrows(RestoreTargetException.class, () -> azureOnly.checkSas(writeOnly, false, now));
+        PgvaultException w = Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> azureOnly.checkSas(writeOnly, false, now));
         assertTrue(w.render().contains("r (read"), w.render());
         assertTrue(w.render().contains("l (list"), w.render());
     }

@@ -1,6 +1,7 @@
 package io.pgvault.retention;
 
-import io.pgvault.errors.ConfigurationException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.testing.Errors;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -84,7 +85,7 @@ class RetentionPolicyTest {
         // now: Sunday 2026-02-01 00:00 (W05); 02-01 02:00 is later the same week, 02-08 and 02-15 in later weeks.
         assertEquals(Set.of("20260201", "20260208", "20260215"),
                 kept(new RetentionPolicy(1, 0, 0), twentySundays(), Instant.parse("2026-02-01T00:00:00Z")));
-        assertThrows(ConfigurationException.class, () -> new RetentionPolicy(0, 0, 0));
-        assertThrows(ConfigurationException.class, () -> new RetentionPolicy(1, -1, 0));
+        Errors.assertKind(ErrorKind.CONFIGURATION, () -> new RetentionPolicy(0, 0, 0));
+        Errors.assertKind(ErrorKind.CONFIGURATION, () -> new RetentionPolicy(1, -1, 0));
     }
 }

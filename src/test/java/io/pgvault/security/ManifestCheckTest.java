@@ -1,6 +1,8 @@
 package io.pgvault.security;
 
-import io.pgvault.errors.IntegrityException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
+import io.pgvault.testing.Errors;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
 import io.pgvault.vault.ManifestCheck;
@@ -59,20 +61,20 @@ class ManifestCheckTest {
         assertRefused(manifest("15.18\n`id`", "zstd", List.of(ROLES)), "serverVersion");
         assertRefused(manifest("15.18", "zstd|id", List.of(ROLES)), "compression");
         assertRefused(manifest("15.18", "zstd", List.of(ROLES, ROLES)), "lists a file twice");
-        IntegrityException e = assertThrows(IntegrityException.class,
+        PgvaultException e = Errors.assertKind(ErrorKind.INTEGRITY,
                 () -> ManifestCheck.check(manifest("15.18", "zstd", List.of(ROLES)), "pg2", ID));
         assertTrue(e.render().contains("belongs to another server") && e.render().contains("HINT: "), e.render());
     }
 
     @Test
     void aBackupThatWouldWriteAnUnreadableManifestSaysItIsNotTampering() {
-        IntegrityException e = assertThrows(IntegrityException.class,
+        PgvaultException e = Errors.assertKind(ErrorKind.INTEGRITY,
                 () -> ManifestCheck.checkNew(manifest("15.18\n", "zstd", List.of(ROLES)), "pg1", ID));
         assertTrue(e.render().contains("Nothing was committed") && e.render().contains("serverVersion"), e.render());
     }
 
     static void assertRefused(Manifest m, String part) {
-        IntegrityException e = assertThrows(IntegrityException.class, () -> ManifestCheck.check(m, "pg1", ID));
+        PgvaultException e = Errors.assertKind(ErrorKind.INTEGRITY, () -> ManifestCheck.check(m, "pg1", ID));
         assertTrue(e.render().contains(part), "expected '" + part + "': " + e.render());
         assertTrue(e.render().contains("HINT: "), e.render());
     }

@@ -1,6 +1,8 @@
 package io.pgvault.security;
 
-import io.pgvault.errors.InvalidRequestException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
+import io.pgvault.testing.Errors;
 import io.pgvault.vault.BackupLayout;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -38,7 +40,7 @@ class ServerNameAliasTest {
             refused(given().contentType(ContentType.JSON).body(Map.of("server", alias, "backupId", "latest",
                     "targetContainerUrl", "https://acct.blob.core.windows.net/restored?sv=1&sp=rcwl&sig=x"))
                     .when().post("/restore"), "restore " + alias);
-            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+            PgvaultException e = Errors.assertKind(ErrorKind.INVALID_REQUEST,
                     () -> BackupLayout.backupPrefix(alias, "20261129T020000Z"), "a backup under " + alias);
             assertTrue(e.render().contains("not ending with '.'"), e.render());
         }
@@ -49,7 +51,7 @@ class ServerNameAliasTest {
         for (String name : List.of("pg1.contoso", "a", "a.b.c", "pg_1-x", "x".repeat(63))) {
             assertEquals(name + "/", BackupLayout.backupPrefix(name, "20261129T020000Z").replace("20261129T020000Z/", ""));
         }
-        assertThrows(InvalidRequestException.class, () -> BackupLayout.checkServer("x".repeat(64)));
+        Errors.assertKind(ErrorKind.INVALID_REQUEST, () -> BackupLayout.checkServer("x".repeat(64)));
     }
 
     private static void refused(Response r, String what) {

@@ -1,6 +1,7 @@
 package io.pgvault.vault;
 
-import io.pgvault.errors.ConflictException;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.testing.Errors;
 import io.pgvault.testing.TestServices;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,8 +37,8 @@ class VaultStoreCreateTest {
         String path = path();
         Map<String, String> doc = Map.of("id", "job-1");
         vault.createJson(path, doc);
-        assertThrows(ConflictException.class, () -> vault.createJson(path, doc));
-        assertThrows(ConflictException.class, () -> vault.createJson(path, Map.of("id", "job-2")));
+        Errors.assertKind(ErrorKind.CONFLICT, () -> vault.createJson(path, doc));
+        Errors.assertKind(ErrorKind.CONFLICT, () -> vault.createJson(path, Map.of("id", "job-2")));
         assertEquals("job-1", vault.readJson(path, Map.class).orElseThrow().value().get("id"));
     }
 
@@ -49,7 +50,7 @@ class VaultStoreCreateTest {
         String first = stored(path);
         vault.createOwnJson(path, doc); // what a retry after a lost answer does: the same bytes are there
         assertEquals(first, stored(path));
-        assertThrows(ConflictException.class, () -> vault.createOwnJson(path, Map.of("backupId", "20261125T000001Z")));
+        Errors.assertKind(ErrorKind.CONFLICT, () -> vault.createOwnJson(path, Map.of("backupId", "20261125T000001Z")));
         assertEquals(first, stored(path), "the other run's document is left as it was");
     }
 }

@@ -1,9 +1,9 @@
 package io.pgvault.verify;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.testing.Errors;
 import com.azure.core.util.BinaryData;
 import io.pgvault.backup.BackupService;
-import io.pgvault.errors.InvalidRequestException;
-import io.pgvault.errors.NotFoundException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.testing.Cli;
@@ -250,16 +250,16 @@ class VerifyTest {
 
     @Test
     void unknownBackupsAndBadRequestsAreRefusedBeforeAnyJob() {
-        var missing = assertThrows(NotFoundException.class,
+        var missing = Errors.assertKind(ErrorKind.NOT_FOUND,
                 () -> verifies.start(new VerifyRequest("test-pg", "20200101T000000Z", false)));
         assertEquals("not-found", missing.code());
         assertTrue(missing.render().contains("Backup 20200101T000000Z of server test-pg does not exist"), missing.render());
         assertTrue(missing.render().contains("HINT: "), missing.render());
-        var badId = assertThrows(InvalidRequestException.class,
+        var badId = Errors.assertKind(ErrorKind.INVALID_REQUEST,
                 () -> verifies.start(new VerifyRequest("test-pg", "../x", false)));
         assertEquals("invalid-request", badId.code());
         assertTrue(badId.render().contains("backup id is not valid") && badId.render().contains("HINT: "), badId.render());
-        var badServer = assertThrows(InvalidRequestException.class,
+        var badServer = Errors.assertKind(ErrorKind.INVALID_REQUEST,
                 () -> verifies.start(new VerifyRequest("../etc", "latest", false)));
         assertEquals("invalid-request", badServer.code());
         assertTrue(badServer.render().contains("server name is not valid") && badServer.render().contains("HINT: "),

@@ -1,8 +1,9 @@
 package io.pgvault.restore.targets;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
-import io.pgvault.errors.IntegrityException;
 import io.pgvault.vault.Manifest;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.HexFormat;
 /**
  * Checks every restored file against the manifest: {@code sha256} reads each one back and compares size and
  * SHA-256; {@code size} compares the size and the Content-MD5 the service stores (the copy keeps the vault
- * blob's) without reading. A mismatch is an {@link IntegrityException} naming the file.
+ * blob's) without reading. A mismatch is an {@link PgvaultException} of kind {@code INTEGRITY} naming the file.
  */
 final class ReadBack {
 
@@ -74,8 +75,8 @@ final class ReadBack {
         }
     }
 
-    private static IntegrityException mismatch(Manifest.File f, String got, boolean readBack) {
-        return new IntegrityException("Restored file " + f.path() + " does not match the backup's manifest.",
+    private static PgvaultException mismatch(Manifest.File f, String got, boolean readBack) {
+        return new PgvaultException(ErrorKind.INTEGRITY, "Restored file " + f.path() + " does not match the backup's manifest.",
                 "manifest: " + f.bytes() + " bytes, sha256 " + f.sha256() + (readBack ? "" : ", md5 " + f.md5())
                         + "; restored: " + got,
                 "The vault copy was changed or damaged after the backup; run bin/pgvault verify, and restore "

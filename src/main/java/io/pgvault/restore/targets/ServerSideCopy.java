@@ -1,5 +1,7 @@
 package io.pgvault.restore.targets;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobCopyInfo;
 import com.azure.storage.blob.models.BlobHttpHeaders;
@@ -10,7 +12,6 @@ import com.azure.storage.blob.models.CopyStatusType;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.RestoreTargetException;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -63,20 +64,20 @@ final class ServerSideCopy {
         }
         BlobCopyInfo info = response.getValue();
         if (info.getCopyStatus() != CopyStatusType.SUCCESS) {
-            throw new RestoreTargetException("The server-side copy of " + name + " did not succeed.",
+            throw new PgvaultException(ErrorKind.RESTORE_TARGET, "The server-side copy of " + name + " did not succeed.",
                     "copy status " + info.getCopyStatus() + ": " + info.getError(),
                     "Check that the source backup still exists and restore again with recoveryOption Overwrite.");
         }
     }
 
     /** Aborts a copy that ran past copy-timeout and says so. */
-    private RestoreTargetException tookTooLong(String name, BlobClient dest, BlobCopyInfo info) {
+    private PgvaultException tookTooLong(String name, BlobClient dest, BlobCopyInfo info) {
         try {
             dest.abortCopyFromUrl(info.getCopyId());
         } catch (BlobStorageException ignored) {
             // it may have ended meanwhile
         }
-        return new RestoreTargetException("The server-side copy of " + name + " took too long.",
+        return new PgvaultException(ErrorKind.RESTORE_TARGET, "The server-side copy of " + name + " took too long.",
                 "still " + info.getCopyStatus() + " after " + config.copyTimeout(),
                 "Raise PGVAULT_RESTORE_COPY_TIMEOUT and restore again with recoveryOption Overwrite.");
     }

@@ -1,12 +1,11 @@
 package io.pgvault.restore.targets;
 
+import io.pgvault.errors.ErrorKind;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import io.pgvault.errors.ConflictException;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.errors.RestoreTargetException;
 import io.pgvault.restore.TargetGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,7 +31,7 @@ public class TargetChecks {
         this.targets = targets;
     }
 
-    /** Reachable, writable, and ({@code failIfExists}) empty at the prefix — or a RestoreTarget/ConflictException. */
+    /** Reachable, writable, and ({@code failIfExists}) empty at the prefix — or a RestoreTarget/PgvaultException. */
     public void check(TargetGuard.Target target, String prefix, boolean failIfExists) {
         BlobContainerClient container = targets.probeClient(target);
         // No Get Container Properties (exists()): a container SAS does not authorize it. A missing container
@@ -48,7 +47,7 @@ public class TargetChecks {
             if (e instanceof PgvaultException) {
                 throw e;
             }
-            throw new RestoreTargetException("The target container could not be reached.",
+            throw new PgvaultException(ErrorKind.RESTORE_TARGET, "The target container could not be reached.",
                     "target: " + target + "; " + e.getClass().getSimpleName(),
                     "Check the account name and that the account allows access from the function app's network.", e);
         }
@@ -67,7 +66,7 @@ public class TargetChecks {
             }
         }
         if (!found.isEmpty()) {
-            throw new ConflictException("The target already holds files at " + prefix + ".",
+            throw new PgvaultException(ErrorKind.CONFLICT, "The target already holds files at " + prefix + ".",
                     "target: " + target + ", recoveryOption FailIfExists; found " + String.join(", ", found)
                             + (found.size() >= 3 ? ", …" : ""),
                     "These may be the files of an earlier restore of this backup (one that failed part way "
@@ -87,16 +86,16 @@ public class TargetChecks {
                 BinaryData.fromString("pgvault checks that it may write here"));
     }
 
-    private static RestoreTargetException refused(TargetGuard.Target target, BlobStorageException e) {
+    private static PgvaultException refused(TargetGuard.Target target, BlobStorageException e) {
         int s = e.getStatusCode();
         String code = String.valueOf(e.getErrorCode());
         String evidence = "target: " + target + "; " + s + " " + code;
         if (s == 404 && code.contains("ContainerNotFound")) {
-            return new RestoreTargetException("The target container does not exist.", evidence,
+            return new PgvaultException(ErrorKind.RESTORE_TARGET, "The target container does not exist.", evidence,
                     "Create the container first (az storage container create, or bin/pgvault restore "
                             + "--create-container), then restore again.", e);
         }
-        return new RestoreTargetException("pgvault cannot write to the target container: " + why(s, code) + ".",
+        return new PgvaultException(ErrorKind.RESTORE_TARGET, "pgvault cannot write to the target container: " + why(s, code) + ".",
                 evidence, "Give a SAS with read, create, write and list permissions (sp=rcwl) that is valid for the "
                         + "whole restore, or grant the app's identity 'Storage Blob Data Contributor' on the target "
                         + "account.", e);

@@ -1,12 +1,13 @@
 package io.pgvault.restore.targets;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.RestoreTargetException;
 import io.pgvault.restore.HostStorage;
 import io.pgvault.restore.TargetGuard;
 import io.pgvault.vault.VaultClients;
@@ -43,7 +44,7 @@ public class TargetClients {
 
     /**
      * Checks a target URL (before any connection) and whose account it names, or throws a
-     * RestoreTargetException: never the vault's account or the Functions host's account, and without a SAS
+     * PgvaultException: never the vault's account or the Functions host's account, and without a SAS
      * only an account on {@code pgvault.restore.identity-target-accounts} — the app's identity may write to
      * accounts a caller of the restore function could not, so the caller must bring its own SAS elsewhere.
      */
@@ -73,9 +74,9 @@ public class TargetClients {
         return target;
     }
 
-    private static RestoreTargetException refused(TargetGuard.Target target, String problem, String evidence,
+    private static PgvaultException refused(TargetGuard.Target target, String problem, String evidence,
             String hint) {
-        return new RestoreTargetException(problem, "targetContainerUrl " + target + " (account " + target.account()
+        return new PgvaultException(ErrorKind.RESTORE_TARGET, problem, "targetContainerUrl " + target + " (account " + target.account()
                 + "); " + evidence, hint);
     }
 

@@ -1,19 +1,20 @@
 package io.pgvault.restore.targets;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import io.pgvault.config.PgvaultConfig;
-import io.pgvault.errors.RestoreTargetException;
 import io.pgvault.vault.Manifest;
 
 import java.time.Clock;
 
 /**
  * The target container of one running restore (from {@link TargetClients#open}): server-side copies into it,
- * the restore kit, the read-back. A refusal of the storage service becomes a {@link RestoreTargetException}
+ * the restore kit, the read-back. A refusal of the storage service becomes a {@link PgvaultException} of kind {@code RESTORE_TARGET}
  * saying what to do, so the restore's code sees only pgvault errors.
  */
 public final class TargetContainer {
@@ -67,9 +68,9 @@ public final class TargetContainer {
     }
 
     /** A refusal of the storage service during the copy, with what to do about it. */
-    private static RestoreTargetException copyFailed(BlobStorageException e) {
+    private static PgvaultException copyFailed(BlobStorageException e) {
         int s = e.getStatusCode();
-        return new RestoreTargetException("A server-side copy failed.", "status " + s + " " + e.getErrorCode(),
+        return new PgvaultException(ErrorKind.RESTORE_TARGET, "A server-side copy failed.", "status " + s + " " + e.getErrorCode(),
                 s == 409 || s == 412
                         ? "A file already exists at the target: use recoveryOption Overwrite or another container."
                         : s == 403 ? "The target SAS expired or lost its permissions during the "

@@ -1,7 +1,9 @@
 package io.pgvault.matrix.real;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
+import io.pgvault.testing.Errors;
 import io.pgvault.backup.BackupService;
-import io.pgvault.errors.DatabaseUnavailableException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
@@ -61,7 +63,7 @@ class InspectionLockRealTest {
      */
     @Test
     void aLockedByteaTableFailsTheInspectionAfterTheLockWaitInsteadOfHanging() throws Exception {
-        DatabaseUnavailableException e;
+        PgvaultException e;
         boolean sawTheWait = false;
         try (Connection locker = TestServices.connect(TestServices.pgPort(), "lock_app")) {
             locker.setAutoCommit(false);
@@ -75,7 +77,7 @@ class InspectionLockRealTest {
             }
             assertTrue(run.isDone(), "the inspection still waits for the lock: it has no lock timeout");
             ExecutionException failed = assertThrows(ExecutionException.class, run::get);
-            e = assertInstanceOf(DatabaseUnavailableException.class, failed.getCause(), String.valueOf(failed.getCause()));
+            e = Errors.assertKind(ErrorKind.DATABASE_UNAVAILABLE, failed.getCause(), String.valueOf(failed.getCause()));
             assertTrue(lockStillHeld(locker), "the backup gave up while the lock was still held");
             locker.rollback();
         }

@@ -1,8 +1,8 @@
 package io.pgvault.matrix.real;
 
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.testing.Errors;
 import io.pgvault.backup.BackupService;
-import io.pgvault.errors.ConflictException;
-import io.pgvault.errors.DumpFailedException;
 import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.jobs.JobRecord;
@@ -103,7 +103,7 @@ class WeeklySlotRealTest {
             failure = assertThrows(PgvaultException.class, () -> backups.backup(BackupType.FULL));
             locker.rollback();
         }
-        assertInstanceOf(DumpFailedException.class, failure, failure.render());
+        Errors.assertKind(ErrorKind.DUMP_FAILED, failure, failure.render());
         List<JobRecord> all = jobs.list(Real.SERVER);
         assertEquals(1, all.size());
         assertEquals(JobRecord.FAILED, all.get(0).state(), "the first attempt is recorded Failed");
@@ -144,7 +144,7 @@ class WeeklySlotRealTest {
             assertEquals(runs - 1, refused.size());
             for (PgvaultException r : refused) {
                 // refused by the matrix (it saw the slot taken) or by the claim (it lost the race): both name the winner
-                assertTrue(r instanceof MatrixRefusedException || r instanceof ConflictException, r.render());
+                assertTrue(r instanceof MatrixRefusedException || r.kind() == ErrorKind.CONFLICT, r.render());
                 assertTrue(r.render().contains("held by backup " + winner), r.render());
             }
             assertEquals(List.of(winner), vault.catalog(Real.SERVER).stream().map(m -> m.backupId()).toList(),
@@ -185,19 +185,19 @@ class WeeklySlotRealTest {
                 }));
             }
             List<WeekClaims.Claim> won = new ArrayList<>();
-            List<ConflictException> lost = new ArrayList<>();
+            List<PgvaultException> lost = new ArrayList<>();
             for (Future<WeekClaims.Claim> f : futures) {
                 try {
                     won.add(f.get(1, TimeUnit.MINUTES));
                 } catch (java.util.concurrent.ExecutionException e) {
-                    lost.add(assertInstanceOf(ConflictException.class, e.getCause()));
+                    lost.add(Errors.assertKind(ErrorKind.CONFLICT, e.getCause(), "a lost claim race"));
                 }
             }
             assertEquals(1, won.size(), "exactly one claim of the week wins");
             assertEquals(claimers - 1, lost.size());
             var slot = weeks.slot(Real.SERVER, WeekClaims.isoWeek(now), now);
             assertTrue(slot.held());
-            for (ConflictException c : lost) {
+            for (PgvaultException c : lost) {
                 assertTrue(c.render().contains("held by backup " + slot.holderBackupId()), c.render());
             }
             won.get(0).release();
