@@ -1,5 +1,6 @@
 package io.pgvault.backup;
 
+import io.pgvault.jobs.JobState;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
@@ -40,7 +41,7 @@ final class BackupProgress {
     private static final class Item {
         final Stopwatch took = Stopwatch.start();
         long bytes;
-        String state = JobRecord.RUNNING;
+        JobState state = JobRecord.RUNNING;
 
         double mbPerSecond() {
             return took.megabytesPerSecond(bytes);
@@ -75,7 +76,7 @@ final class BackupProgress {
         item.bytes = storedBytes;
     }
 
-    JobRecord finish(String state) {
+    JobRecord finish(JobState state) {
         synchronized (this) {
             job = snapshot().withState(state, clock.instant());
         }

@@ -1,5 +1,6 @@
 package io.pgvault.backup;
 
+import io.pgvault.jobs.JobState;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.config.BuildInfo;
 import io.pgvault.config.PgvaultConfig;
@@ -160,7 +161,7 @@ public class BackupService {
      * still gets the real error (not the record's), and the claim's lapsing lease makes the next run report this
      * one as Interrupted.
      */
-    private void recordFailure(JobRecord job, String state, PgvaultException e, List<String> violations) {
+    private void recordFailure(JobRecord job, JobState state, PgvaultException e, List<String> violations) {
         try {
             jobs.fail(job, state, e, violations);
         } catch (RuntimeException recordFailed) {

@@ -12,9 +12,9 @@ import java.util.List;
  */
 public record JobRecord(
         String id,
-        String kind,
+        JobKind kind,
         String server,
-        String state,
+        JobState state,
         Instant startedAt,
         Instant updatedAt,
         Instant endedAt,
@@ -34,28 +34,28 @@ public record JobRecord(
         progress = progress == null ? List.of() : progress;
     }
 
-    public static final String KIND_BACKUP = "backup";
-    public static final String KIND_RESTORE = "restore";
-    public static final String KIND_VERIFY = "verify";
+    public static final JobKind KIND_BACKUP = JobKind.BACKUP;
+    public static final JobKind KIND_RESTORE = JobKind.RESTORE;
+    public static final JobKind KIND_VERIFY = JobKind.VERIFY;
 
-    /** Job states. Terminal: Succeeded, Failed, Refused, Interrupted. */
-    public static final String QUEUED = "Queued";
-    public static final String VALIDATING = "Validating";
-    public static final String RUNNING = "Running";
-    public static final String COPYING = "Copying";
-    public static final String SUCCEEDED = "Succeeded";
-    public static final String FAILED = "Failed";
-    public static final String REFUSED = "Refused";
-    public static final String INTERRUPTED = "Interrupted";
+    /** Job states (short names for {@link JobState}). Terminal: Succeeded, Failed, Refused, Interrupted. */
+    public static final JobState QUEUED = JobState.QUEUED;
+    public static final JobState VALIDATING = JobState.VALIDATING;
+    public static final JobState RUNNING = JobState.RUNNING;
+    public static final JobState COPYING = JobState.COPYING;
+    public static final JobState SUCCEEDED = JobState.SUCCEEDED;
+    public static final JobState FAILED = JobState.FAILED;
+    public static final JobState REFUSED = JobState.REFUSED;
+    public static final JobState INTERRUPTED = JobState.INTERRUPTED;
 
     /**
      * Progress of one item (a database dump, a copied file, a test restore); {@code detail} says what the item
      * found where that is more than its state (e.g. what a test restore put into the scratch database), else null.
      */
-    public record Progress(String name, String state, long bytes, double mbPerSecond,
+    public record Progress(String name, JobState state, long bytes, double mbPerSecond,
             @JsonInclude(JsonInclude.Include.NON_NULL) String detail) {
 
-        public Progress(String name, String state, long bytes, double mbPerSecond) {
+        public Progress(String name, JobState state, long bytes, double mbPerSecond) {
             this(name, state, bytes, mbPerSecond, null);
         }
     }
@@ -65,16 +65,11 @@ public record JobRecord(
     }
 
     public boolean terminal() {
-        return isTerminal(state);
+        return state.terminal();
     }
 
-    private static boolean isTerminal(String state) {
-        return SUCCEEDED.equals(state) || FAILED.equals(state) || REFUSED.equals(state) || INTERRUPTED.equals(state);
-    }
-
-    public JobRecord withState(String newState, Instant now) {
-        boolean ends = SUCCEEDED.equals(newState) || FAILED.equals(newState) || REFUSED.equals(newState)
-                || INTERRUPTED.equals(newState);
+    public JobRecord withState(JobState newState, Instant now) {
+        boolean ends = newState.terminal();
         return new JobRecord(id, kind, server, newState, startedAt, now, ends ? now : endedAt, backupId, target,
                 bytes, filesDone, filesTotal, progress, violations, error, warnings);
     }
@@ -84,9 +79,9 @@ public record JobRecord(
                 List.copyOf(items), violations, error, warnings);
     }
 
-    public JobRecord failed(String newState, Failure failure, List<String> newViolations, Instant now) {
+    public JobRecord failed(JobState newState, Failure failure, List<String> newViolations, Instant now) {
         // Items still under way when the job ended (e.g. the dumps of a killed run) end with it, not "Running".
-        List<Progress> ended = progress.stream().map(p -> isTerminal(p.state()) ? p
+        List<Progress> ended = progress.stream().map(p -> p.state().terminal() ? p
                 : new Progress(p.name(), newState, p.bytes(), p.mbPerSecond(), p.detail())).toList();
         return new JobRecord(id, kind, server, newState, startedAt, now, now, backupId, target, bytes, filesDone,
                 filesTotal, ended, newViolations == null ? violations : List.copyOf(newViolations), failure, warnings);

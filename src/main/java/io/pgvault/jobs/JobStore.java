@@ -27,7 +27,7 @@ public class JobStore {
     }
 
     /** A new job record in state {@code state}. */
-    public JobRecord start(String id, String kind, String server, String state, String backupId, String target) {
+    public JobRecord start(String id, JobKind kind, String server, JobState state, String backupId, String target) {
         JobRecord job = fresh(id, kind, server, state, backupId, target);
         save(job);
         return job;
@@ -37,7 +37,7 @@ public class JobStore {
      * Like {@link #start}, but only if no job with this id exists yet (If-None-Match *): two runs started in the
      * same second would otherwise share one record and overwrite each other's outcome. Empty if the id is taken.
      */
-    public Optional<JobRecord> startNew(String id, String kind, String server, String state, String backupId) {
+    public Optional<JobRecord> startNew(String id, JobKind kind, String server, JobState state, String backupId) {
         JobRecord job = fresh(id, kind, server, state, backupId, null);
         try {
             vault.createJson(BackupLayout.jobPath(server, id), job);
@@ -50,7 +50,7 @@ public class JobStore {
         }
     }
 
-    private static JobRecord fresh(String id, String kind, String server, String state, String backupId, String target) {
+    private static JobRecord fresh(String id, JobKind kind, String server, JobState state, String backupId, String target) {
         Instant now = Instant.now();
         return new JobRecord(id, kind, server, state, now, now, null, backupId,
                 target == null ? null : Redactor.redact(target), 0, 0, 0, List.of(), List.of(), null, List.of());
@@ -61,7 +61,7 @@ public class JobStore {
     }
 
     /** Marks a job failed with a user-facing error. */
-    public JobRecord fail(JobRecord job, String state, PgvaultException e, List<String> violations) {
+    public JobRecord fail(JobRecord job, JobState state, PgvaultException e, List<String> violations) {
         JobRecord failed = job.failed(state, new JobRecord.Failure(e.code(), e.render()), violations, Instant.now());
         save(failed);
         return failed;
