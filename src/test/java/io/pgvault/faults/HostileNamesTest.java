@@ -96,9 +96,9 @@ class HostileNamesTest extends FaultTestBase {
         await("the restore", Duration.ofMinutes(2), () -> {
             state[0] = given().queryParam("server", SERVER).queryParam("id", restoreId).when().get("/restoreStatus")
                     .then().statusCode(200).extract().path("state");
-            return !state[0].equals(JobRecord.COPYING) && !state[0].equals(JobRecord.VALIDATING);
+            return !state[0].equals(JobRecord.COPYING.toString()) && !state[0].equals(JobRecord.VALIDATING.toString());
         });
-        assertEquals(JobRecord.SUCCEEDED, state[0]);
+        assertEquals(JobRecord.SUCCEEDED.toString(), state[0]);
         Path dir = Files.createTempDirectory("pgvault-hostile");
         var c = TestServices.targetContainer(container);
         String prefix = SERVER + "/" + m.backupId() + "/";

@@ -136,14 +136,14 @@ class LoadDuringBackupTest extends FaultTestBase {
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("server", SERVER, "backupId", backupId, "targetContainerUrl", target))
                 .when().post("/restore").then().statusCode(202).extract().path("restoreId");
-        await("the restore to finish", Duration.ofMinutes(1), () -> JobRecord.SUCCEEDED.equals(given()
+        await("the restore to finish", Duration.ofMinutes(1), () -> JobRecord.SUCCEEDED.toString().equals(given()
                 .queryParam("server", SERVER).queryParam("id", id).when().get("/restoreStatus").path("state")));
         return id;
     }
 
     String checkStatus(String restoreId) {
         Response r = given().queryParam("server", SERVER).queryParam("id", restoreId).when().get("/restoreStatus");
-        if (r.statusCode() != 200 || !restoreId.equals(r.path("id")) || !JobRecord.SUCCEEDED.equals(r.path("state"))) {
+        if (r.statusCode() != 200 || !restoreId.equals(r.path("id")) || !JobRecord.SUCCEEDED.toString().equals(r.path("state"))) {
             return "restoreStatus: " + r.statusCode() + " " + r.asString();
         }
         return null;
