@@ -109,7 +109,7 @@ class RoundTripTest {
         }
         assertEquals("Succeeded", state);
 
-        Path dir = download(TestServices.targetContainer(container),
+        Path dir = TestServices.downloadTarget(container,
                 "test-pg/" + manifest.backupId() + "/");
         assertTrue(Files.exists(dir.resolve("roles.sql")));
         assertTrue(Files.exists(dir.resolve("RESTORE.md")));
@@ -120,20 +120,5 @@ class RoundTripTest {
             assertEquals(TestServices.plainDump(TestServices.pgPort(), db),
                     TestServices.plainDump(TestServices.targetPgPort(), db), "restored " + db + " differs from its source");
         }
-    }
-
-    static Path download(BlobContainerClient container, String prefix) throws Exception {
-        Path dir = Files.createTempDirectory("pgvault-restored");
-        int n = 0;
-        for (var item : container.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(prefix), null)) {
-            Path file = dir.resolve(item.getName().substring(prefix.length()));
-            Files.createDirectories(file.getParent());
-            container.getBlobClient(item.getName()).downloadToFile(file.toString(), true);
-            n++;
-        }
-        if (n == 0) {
-            fail("nothing restored under " + prefix);
-        }
-        return dir;
     }
 }

@@ -111,7 +111,7 @@ class AzureLikeRoundTripTest {
                 .when().post("/restore").then().statusCode(202).extract().path("restoreId");
         assertEquals("Succeeded", awaitRestore(restoreId));
 
-        Path dir = download(TestServices.targetContainer(container), "test-pg/" + manifest.backupId() + "/");
+        Path dir = TestServices.downloadTarget(container, "test-pg/" + manifest.backupId() + "/");
         var kit = TestServices.run(TestServices.targetPgPort(), dir, Map.of(), "bash", "restore.sh",
                 "--jobs", "2");
         assertEquals(0, kit.exit(), "restore.sh failed: " + kit.stdout() + kit.stderr());
@@ -134,18 +134,5 @@ class AzureLikeRoundTripTest {
             Thread.sleep(200);
         }
         return state;
-    }
-
-    private static Path download(BlobContainerClient container, String prefix) throws Exception {
-        Path dir = Files.createTempDirectory("pgvault-priv");
-        int n = 0;
-        for (var item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
-            Path file = dir.resolve(item.getName().substring(prefix.length()));
-            Files.createDirectories(file.getParent());
-            container.getBlobClient(item.getName()).downloadToFile(file.toString(), true);
-            n++;
-        }
-        assertTrue(n > 0, "nothing restored under " + prefix);
-        return dir;
     }
 }

@@ -105,7 +105,7 @@ class RestoreKitTest {
         JsonPath end = RestoreClient.awaitEnd(id, Duration.ofMinutes(3));
         assertEquals("Succeeded", end.getString("state"), end.prettify());
 
-        Path dir = download(TestServices.targetContainer(container),
+        Path dir = TestServices.downloadTarget(container,
                 RestoreClient.SERVER + "/" + m.backupId() + "/");
         var kit = TestServices.run(TestServices.targetPgPort(), dir, Map.of(), "bash", "restore.sh", "--jobs", "2");
         assertEquals(0, kit.exit(), "restore.sh failed:\n" + kit.stdout() + kit.stderr());
@@ -162,18 +162,5 @@ class RestoreKitTest {
             }
         }
         return out;
-    }
-
-    static Path download(BlobContainerClient container, String prefix) throws Exception {
-        Path dir = Files.createTempDirectory("pgvault-kit");
-        int n = 0;
-        for (var item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
-            Path file = dir.resolve(item.getName().substring(prefix.length()));
-            Files.createDirectories(file.getParent());
-            container.getBlobClient(item.getName()).downloadToFile(file.toString(), true);
-            n++;
-        }
-        assertTrue(n > 0, "nothing restored under " + prefix);
-        return dir;
     }
 }

@@ -218,4 +218,24 @@ public final class TestServices {
     public static String targetUrlWithoutSas(String name) {
         return env("PGVAULT_TARGET_BLOB_ENDPOINT") + "/" + name;
     }
+
+    /**
+     * Downloads every blob under {@code prefix} of a restore-target container into a new temp directory (the
+     * restored backup with its kit, as a DBA fetches it); fails the test if there is none.
+     */
+    public static Path downloadTarget(String container, String prefix) throws IOException {
+        BlobContainerClient c = targetContainer(container);
+        Path dir = java.nio.file.Files.createTempDirectory("pgvault-restored");
+        int n = 0;
+        for (BlobItem item : c.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+            Path file = dir.resolve(item.getName().substring(prefix.length()));
+            java.nio.file.Files.createDirectories(file.getParent());
+            c.getBlobClient(item.getName()).downloadToFile(file.toString(), true);
+            n++;
+        }
+        if (n == 0) {
+            throw new AssertionError("nothing restored under " + prefix + " in target container " + container);
+        }
+        return dir;
+    }
 }
