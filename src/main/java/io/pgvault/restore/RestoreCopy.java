@@ -71,7 +71,7 @@ public class RestoreCopy {
             plan.kit().forEach((name, content) -> target.upload(plan.prefix() + name, content));      // 3.
             Stopwatch verifying = Stopwatch.start();
             long readBack = target.verify(plan.manifest(), plan.prefix(),                              // 4.
-                    RestoreService.VERIFY_SHA256.equals(plan.verifyMode()), run::beat);
+                    plan.verifyMode().readsBack(), run::beat);
             run.save(run.job().withState(JobRecord.SUCCEEDED, clock.instant()));
             LOG.infof("Restore %s of backup %s finished: %d files, %d bytes copied server-side; verified (%s) with "
                     + "%d bytes read back in %.1fs", run.job().id(), plan.manifest().backupId(),
