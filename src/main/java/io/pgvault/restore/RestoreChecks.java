@@ -69,7 +69,7 @@ public class RestoreChecks {
     private void judge(RestoreRequest request, Manifest manifest) {
         List<String> archived = new ArrayList<>();
         for (Manifest.File f : manifest.files()) {
-            if (vault.backupFileArchived(BackupLayout.backupPrefix(manifest.server(), manifest.backupId()) + f.path())) {
+            if (vault.files().backupFileArchived(BackupLayout.backupPrefix(manifest.server(), manifest.backupId()) + f.path())) {
                 archived.add(f.path());
             }
         }

@@ -64,7 +64,7 @@ public class RestoreCopy {
 
     private void run(RestoreRun run, RestorePlan plan, TargetContainer target, String markerPath) {
         try {
-            CopySources sources = vault.copySources();
+            CopySources sources = vault.files().copySources();
             long bytes = copyFiles(run, plan, target, sources);                                        // 1.
             target.copy(plan.prefix() + BackupLayout.MANIFEST,                                          // 2.
                     sources.readUrl(plan.prefix() + BackupLayout.MANIFEST, sourceLife(-1)), -1, run::beat);
@@ -96,7 +96,7 @@ public class RestoreCopy {
             try {
                 target.copy(path, sources.readUrl(path, sourceLife(f.bytes())), f.bytes(), run::beat);
             } catch (RuntimeException e) {
-                vault.requireBackupFile(path); // a source that vanished: named as such
+                vault.files().requireBackupFile(path); // a source that vanished: named as such
                 throw e;
             }
             bytes += f.bytes();
