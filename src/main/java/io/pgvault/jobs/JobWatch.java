@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * test-restoring) one large dump can take longer than 10 minutes; reporting that live job Interrupted would tell
  * the user it died and let a second verify of the server start beside it. A restore refreshes its record every
  * {@link #HEARTBEAT} during a copy, so for a dead restore the longer rule only means the Interrupted answer
- * comes later, never a wrong one.
+ * comes later (and the marker of a restore whose creator died before writing its job record holds identical
+ * requests back for as long), never a wrong one.
  */
 @ApplicationScoped
 public class JobWatch {
