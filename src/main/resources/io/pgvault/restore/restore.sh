@@ -114,8 +114,9 @@ ELSE 'MEMBER' END, current_user FROM pg_roles WHERE rolname = current_user;" | "
 # A conninfo string with the name quoted, so a name like 'a=b' or '-h' stays a database name.
 conninfo() { local s=${1//\\/\\\\}; s=${s//\'/\\\'}; printf "dbname='%s'" "$s"; }
 
-# The roles of the server as pg_restore -l shows owners (line breaks as spaces): USABLE, those this login can
-# act as in database $1; OTHERS, the rest.
+# The roles of the server as pg_restore -l shows owners (line breaks as spaces; bytes as stored, hence
+# SQL_ASCII, which turns encoding conversion off): USABLE, those this login can act as in database $1; OTHERS,
+# the rest.
 USABLE=(); OTHERS=()
 load_roles() {
   local row
@@ -123,7 +124,7 @@ load_roles() {
   while IFS= read -r -d '' row; do
     if [ "${row%%$'\t'*}" = t ]; then USABLE+=("${row#*$'\t'}"); else OTHERS+=("${row#*$'\t'}"); fi
   done < <(printf '%s\n' "SELECT pg_has_role(current_user, oid, :'can'), translate(rolname, E'\\n\\r', '  ') FROM pg_roles;" \
-    | psql -X -q -v ON_ERROR_STOP=1 -At -0 -F $'\t' -v can="$CAN" -d "$(conninfo "$1")")
+    | PGCLIENTENCODING=SQL_ASCII psql -X -q -v ON_ERROR_STOP=1 -At -0 -F $'\t' -v can="$CAN" -d "$(conninfo "$1")")
 }
 
 # owner_in LINE ROLE...: the longest ROLE that a pg_restore -l line ends with (its owner field), else fails.
@@ -147,11 +148,12 @@ mapped_owner() {
   if owner_in "$1" "${OTHERS[@]}"; then printf '%s' "$OWNER"; else printf '%s' "${1##* }"; fi
 }
 
-# restore_as_admin NAME SRC: the archive's entries in order, split into runs of consecutive entries: with their
+# restore_as_admin NAME SRC SHOWN: the archive's entries in order, split into runs of consecutive entries: with their
 # owners, or with --no-owner where this login cannot act as the owner (so they are its own); default privileges
 # of such an owner are left out (only that owner may set them). Says what it mapped.
 restore_as_admin() {
-  local name=$1 src=$2 line kind cur="" n=0 i rc=0 r
+  local name=$1 src=$2 shown=$3 line kind cur="" n=0 i rc=0 r
+  local LC_ALL=C # names compared byte for byte
   local -a kinds=()
   local -A mapped=() skipped=()
   load_roles "$name"
@@ -170,11 +172,11 @@ restore_as_admin() {
     printf '%s\n' "$line" >>"$WORK/list.$n"
   done <"$WORK/toc"
   for r in "${!mapped[@]}"; do
-    echo "restore.sh: database $(printf '%q' "$name"): objects owned by $(printf '%q' "$r") are restored owned by" \
+    echo "restore.sh: database $shown: objects owned by $(printf '%q' "$r") are restored owned by" \
       "$(printf '%q' "$ME") (it cannot act as $(printf '%q' "$r") on this server)"
   done
   for r in "${!skipped[@]}"; do
-    echo "restore.sh: database $(printf '%q' "$name"): the default privileges of $(printf '%q' "$r") (ALTER DEFAULT" \
+    echo "restore.sh: database $shown: the default privileges of $(printf '%q' "$r") (ALTER DEFAULT" \
       "PRIVILEGES FOR ROLE) are not restored: only $(printf '%q' "$r") may set them"
   done
   for ((i = 1; i <= n; i++)); do
@@ -224,7 +226,7 @@ restore_db() { # name file compression owner
     if ! pg_restore --jobs "$JOBS" --dbname "$(conninfo "$name")" "$src"; then
       echo "restore.sh: pg_restore reported errors for $shown" >&2; FAILED=1
     fi
-  elif ! restore_as_admin "$name" "$src"; then
+  elif ! restore_as_admin "$name" "$src" "$shown"; then
     echo "restore.sh: pg_restore reported errors for $shown" >&2; FAILED=1
   fi
   if [ "$src" != "$file" ]; then rm -f "$src"; fi

@@ -49,10 +49,12 @@ class AdminRestoreTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int port : List.of(TestServices.pgPort(), TestServices.targetPgPort())) {
-            for (String db : List.of(DB, SUPER_DB)) {
-                TestServices.sqlOn(port, "postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-            }
+        for (String db : List.of(DB, SUPER_DB)) {
+            TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+        // restore.sh restores every database of the backup (other tests' too), owned by the admin where mapped
+        for (String db : RestoreKitTest.userDatabases(TestServices.targetPgPort())) {
+            TestServices.sqlOn(TestServices.targetPgPort(), "postgres", "DROP DATABASE " + ident(db) + " WITH (FORCE)");
         }
         // what the admin may own in the target's postgres database, then the roles
         TestServices.sqlOn(TestServices.targetPgPort(), "postgres", "DO $$BEGIN IF EXISTS (SELECT FROM pg_roles "
