@@ -92,8 +92,16 @@ create_roles() {
   [ -f "$roles" ] || die "$roles is missing: this folder is not a complete restore kit" \
     "HINT: restore the backup again with pgvault, or pass --skip-roles and create the roles by hand."
   echo "restore.sh: creating roles ($roles)"
-  # Roles that exist already are altered, not created; an error is reported and the restore goes on.
-  psql -X -q -d postgres -f "$roles" || true
+  # Roles that exist already are altered, not created; an error is reported, the databases are still restored,
+  # and the run ends "finished with errors" so that a lost role or membership is never silent.
+  local errors=0
+  psql -X -q -d postgres -f "$roles" 2>"$WORK/roles.err" || errors=1
+  if [ -s "$WORK/roles.err" ]; then cat "$WORK/roles.err" >&2; fi
+  if grep -q 'ERROR:' "$WORK/roles.err"; then errors=1; fi
+  if [ "$errors" = 1 ]; then
+    echo "restore.sh: the roles step reported errors (above); the databases are restored next" >&2
+    FAILED=1
+  fi
 }
 
 # Who restores: SUPERUSER (t/f), CAN (the pg_has_role privilege that lets ALTER ... OWNER TO a role: MEMBER on

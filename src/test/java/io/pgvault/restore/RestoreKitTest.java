@@ -147,6 +147,27 @@ class RestoreKitTest {
             assertTrue(source.contains("CREATE TABLE public.t"), "the source dump of " + db + " holds the table");
             assertEquals(source, TestServices.plainDump(TestServices.targetPgPort(), db), "restored " + db + " differs");
         }
+        rolesStepErrorsAreNotSilent(dir);
+    }
+
+    /** A roles statement the target refuses ends the run "finished with errors", after the databases are restored. */
+    static void rolesStepErrorsAreNotSilent(Path dir) throws Exception {
+        for (String db : userDatabases(TestServices.targetPgPort())) {
+            TestServices.sqlOn(TestServices.targetPgPort(), "postgres", "DROP DATABASE " + ident(db) + " WITH (FORCE)");
+        }
+        Path roles = dir.resolve("roles.managed.sql");
+        Files.writeString(roles, "\nGRANT rk_no_such_role TO rk_app;\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        var kit = TestServices.run(TestServices.targetPgPort(), dir, Map.of(), "bash", "restore.sh");
+        assertEquals(1, kit.exit(), "a roles error fails the run:\n" + kit.stdout() + kit.stderr());
+        assertTrue(kit.stderr().contains("rk_no_such_role") && kit.stderr().contains("the roles step reported errors"),
+                "the roles error is shown and counted: " + kit.stderr());
+        assertFalse(kit.stderr().contains("could not create") || kit.stderr().contains("exists already")
+                || kit.stderr().contains("pg_restore reported errors"), "only the roles step failed: " + kit.stderr());
+        for (String db : DATABASES) {
+            assertEquals(TestServices.plainDump(TestServices.pgPort(), db),
+                    TestServices.plainDump(TestServices.targetPgPort(), db), "restored " + db + " after a roles error");
+        }
     }
 
     static String literal(String s) {
