@@ -126,6 +126,9 @@ class FleetApiTest {
                 }
             }
             assertFalse(log.text().contains(password), "password in the log");
+            String accountKey = TestServices.env("PGVAULT_VAULT_CONNECTION_STRING").replaceFirst(".*AccountKey=([^;]+);.*", "$1");
+            assertFalse(log.text().contains(accountKey), "the vault's key in the log");
+            assertFalse(FleetHttp.servers().toString().contains(accountKey), "the vault's key in the view");
         }
     }
 
