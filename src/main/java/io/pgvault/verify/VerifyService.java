@@ -60,7 +60,7 @@ public class VerifyService {
     public VerifyAccepted start(VerifyRequest request) {
         VerifyRequest r = request == null ? new VerifyRequest(null, null, null) : request;
         String server = server(r.server());
-        boolean testRestore = testRestore(r.testRestore());
+        boolean testRestore = testRestore(r.testRestore(), server);
         List<Manifest> manifests = resolve(server, r.backupId());
         // one verify per server at a time (each re-reads whole backups): its job records say whether one runs
         List<JobRecord> queued = queue.underServerLock(server, () -> {
@@ -148,9 +148,17 @@ public class VerifyService {
         return BackupLayout.checkServer(server == null || server.isBlank() ? config.serverName() : server);
     }
 
-    private boolean testRestore(Boolean requested) {
+    private boolean testRestore(Boolean requested, String server) {
+        // The scratch database is on the settings server: another server's dumps are never restored into it.
+        boolean own = server.equals(config.serverName());
         if (requested == null) {
-            return scratch.name().isPresent();
+            return own && scratch.name().isPresent();
+        }
+        if (requested && !own) {
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A test restore of server " + server + " was asked "
+                    + "for, but test restores run only on the settings server.", "testRestore: true; server " + server
+                    + " is not PGVAULT_SERVER_NAME=" + config.serverName(), "Verify without testRestore: every file is "
+                            + "still read back, its SHA-256 checked and its dump listed with pg_restore --list.");
         }
         if (requested && scratch.name().isEmpty()) {
             throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A test restore was asked for, but no scratch database is configured.",
