@@ -55,7 +55,7 @@ public class VerifyService {
     public VerifyAccepted start(VerifyRequest request) {
         VerifyRequest r = request == null ? new VerifyRequest(null, null, null) : request;
         String server = backups.server(r.server());
-        boolean testRestore = testRestore(r.testRestore());
+        boolean testRestore = testRestore(r.testRestore(), server);
         // a verify has always accepted an id with white space around it (it only reads the backup)
         List<Manifest> manifests = backups.backups(server, r.backupId() == null ? null : r.backupId().strip(), true);
         // one verify per server at a time (each re-reads whole backups): its job records say whether one runs
@@ -130,9 +130,17 @@ public class VerifyService {
                         .thenComparing(j -> j.startedAt() == null ? Instant.EPOCH : j.startedAt()));
     }
 
-    private boolean testRestore(Boolean requested) {
+    private boolean testRestore(Boolean requested, String server) {
+        // The scratch database is on the settings server: another server's dumps are never restored into it.
+        boolean own = server.equals(backups.server(null));
         if (requested == null) {
-            return scratch.name().isPresent();
+            return own && scratch.name().isPresent();
+        }
+        if (requested && !own) {
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A test restore of server " + server + " was asked "
+                    + "for, but test restores run only on the settings server.", "testRestore: true; server " + server
+                    + " is not PGVAULT_SERVER_NAME=" + backups.server(null), "Verify without testRestore: every file is "
+                            + "still read back, its SHA-256 checked and its dump listed with pg_restore --list.");
         }
         if (requested && scratch.name().isEmpty()) {
             throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A test restore was asked for, but no scratch database is configured.",

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Shared helpers of the support-matrix tests on real conditions: the real PostgreSQL server (and its streaming
  * standby), the real Azurite vault, and the checks every refusal must pass (job Refused, no backup blob).
  */
-final class Real {
+public final class Real {
 
     /** Server name of the %test profile. */
     static final String SERVER = "test-pg";
@@ -34,7 +34,7 @@ final class Real {
      * Port of a real streaming standby of the test server ({@code pg_basebackup -R}). Uses PGVAULT_STANDBY_PORT
      * when the environment has it, else runs {@code scripts/services.sh standby} on the run dir (idempotent).
      */
-    static synchronized int standbyPort() {
+    public static synchronized int standbyPort() {
         String fromEnv = System.getenv("PGVAULT_STANDBY_PORT");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Integer.parseInt(fromEnv);
@@ -93,9 +93,13 @@ final class Real {
         return state;
     }
 
-    /** Every vault blob that is not a job record: what a refused backup must not have written. */
+    /**
+     * Every vault blob that is not a job record or the server's status document (which records how the job ended):
+     * what a refused backup must not have written.
+     */
     static List<String> blobsOtherThanJobs() {
-        return TestServices.vaultBlobs().stream().filter(n -> !n.startsWith(SERVER + "/.jobs/")).toList();
+        return TestServices.vaultBlobs().stream().filter(n -> !n.startsWith(SERVER + "/.jobs/")
+                && !n.equals(".status/" + SERVER + ".json")).toList();
     }
 
     /** The backup id a refusal names ("Backup 20260105T020000Z of server ..."). */
@@ -121,7 +125,7 @@ final class Real {
         assertTrue(job.error().message().contains("HINT:"), "the job's error carries a HINT: " + job.error());
         assertEquals(List.of(), TestServices.vaultBlobs().stream()
                 .filter(n -> n.startsWith(SERVER + "/" + backupId + "/")).toList(), "no blob under the backup's prefix");
-        assertEquals(List.of(), blobsOtherThanJobs(), "a refused backup writes nothing but its job record");
+        assertEquals(List.of(), blobsOtherThanJobs(), "a refused backup writes nothing but its job record (and status)");
         return job;
     }
 }
