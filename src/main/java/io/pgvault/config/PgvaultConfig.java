@@ -196,6 +196,15 @@ public interface PgvaultConfig {
         @WithDefault("PT10M")
         Duration lockWaitTimeout();
 
+        /**
+         * How long one backup may run: the function's timeout, host.json {@code functionTimeout} (1.00:00:00, 24
+         * hours, as shipped), which pgvault cannot read at run time; change both together. The preflight warns
+         * ({@code time-budget}) when a backup's estimated duration exceeds it or the 60 minutes Functions Premium
+         * guarantees an execution.
+         */
+        @WithDefault("PT24H")
+        Duration timeBudget();
+
         /** Longest a single pg_dump may run before it is killed and the backup fails. */
         @WithDefault("PT12H")
         Duration timeout();
