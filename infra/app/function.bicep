@@ -141,7 +141,7 @@ param backupParallelism int = 0
 @description('pgvault.backup.compression: zstd (default), gzip:N or none.')
 param backupCompression string = 'zstd'
 
-@description('pgvault.backup.block-size-bytes: block size of each streamed upload.')
+@description('pgvault.backup.block-size-bytes: first block size of each streamed upload (later blocks grow).')
 @minValue(1048576)
 param backupBlockSizeBytes int = 8388608
 
@@ -203,6 +203,8 @@ var isElastic = startsWith(planSku, 'EP')
 // Settings the mapping reads that are deliberately NOT set here (the test requires this list):
 // pgvault-omitted: PGVAULT_VAULT_CONNECTION_STRING (account keys are disabled; the app uses PGVAULT_VAULT_ENDPOINT with its managed identity)
 // pgvault-omitted: PGVAULT_PG_BIN_DIR (the image holds exactly one PostgreSQL client major; the app finds it)
+// pgvault-omitted: PGVAULT_BACKUP_MAX_BLOCKS (Azure's own ceiling, 50,000, the default, is right in Azure; tests lower it to force block growth)
+// pgvault-omitted: PGVAULT_BACKUP_TIME_BUDGET (mirrors host.json functionTimeout, which ships in the package; tests lower it)
 // pgvault-omitted: PGVAULT_VAULT_RETRY_MAX_TRIES (the Azure SDK's retry policy with its default attempts suits Azure Storage; the fault tests lower it)
 // pgvault-omitted: PGVAULT_VAULT_RETRY_DELAY (the default first delay of that policy suits Azure Storage; the fault tests lower it)
 // pgvault-omitted: PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES (Azure's own 256 MiB cap of Copy Blob From URL; the app default is that cap)

@@ -7,6 +7,7 @@ import io.pgvault.matrix.BackupType;
 import io.pgvault.matrix.MatrixPolicy;
 import io.pgvault.matrix.ServerFacts;
 import io.pgvault.matrix.SupportMatrix;
+import io.pgvault.matrix.TimeBudgetFacts;
 import io.pgvault.matrix.ToolFacts;
 import io.pgvault.matrix.VaultFacts;
 import io.pgvault.matrix.Verdict;
@@ -36,12 +37,15 @@ public class BackupPreflight {
     private final ServerInspector inspector;
     private final PgTools tools;
     private final WeekClaims weeks;
+    private final BackupHistory history;
 
-    public BackupPreflight(PgvaultConfig config, ServerInspector inspector, PgTools tools, WeekClaims weeks) {
+    public BackupPreflight(PgvaultConfig config, ServerInspector inspector, PgTools tools, WeekClaims weeks,
+            BackupHistory history) {
         this.config = config;
         this.inspector = inspector;
         this.tools = tools;
         this.weeks = weeks;
+        this.history = history;
     }
 
     /** What inspection found and what the matrix made of it. */
@@ -72,13 +76,22 @@ public class BackupPreflight {
                 tools::pgDumpVersion));
         CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(() -> timed("week slot", since,
                 () -> weeks.slot(server, WeekClaims.isoWeek(now), now)));
+        CompletableFuture<TimeBudgetFacts> budget = CompletableFuture.supplyAsync(() -> timed("backup history", since,
+                () -> timeBudget(server)));
         ServerFacts facts = join(inspection);
         String pgDumpVersion = join(pgDump);
         WeekSlot slot = join(weekSlot);
         VaultFacts vaultFacts = new VaultFacts(config.vault().accessTier(), config.vault().matrixPlacement());
         Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
-                new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot));
+                new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot, join(budget)));
         return new Result(facts, pgDumpVersion, verdict);
+    }
+
+    /** The time-budget rule's facts: this server's last backups, the function timeout, the parallelism. */
+    private TimeBudgetFacts timeBudget(String server) {
+        int parallelism = config.backup().parallelism() > 0 ? config.backup().parallelism()
+                : Runtime.getRuntime().availableProcessors();
+        return new TimeBudgetFacts(history.recent(server), config.backup().timeBudget(), parallelism);
     }
 
     private SupportMatrix matrix() {

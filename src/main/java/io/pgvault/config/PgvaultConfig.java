@@ -182,9 +182,21 @@ public interface PgvaultConfig {
         @WithDefault("zstd")
         String compression();
 
-        /** Block size of each streamed upload, in bytes. */
+        /**
+         * Size of the first block of each streamed upload, in bytes; later blocks grow with the stream
+         * (vault/BlockSchedule: doubling every max-blocks/11 blocks up to 16 times this, then with every block up
+         * to Azure's 4000 MiB).
+         */
         @WithDefault("8388608")
         int blockSizeBytes();
+
+        /**
+         * Most blocks one upload may use (Azure's ceiling, 50,000, is the default and the maximum). Block sizes
+         * grow so a stream of up to ≈105.1 TiB fits in 50,000 blocks; a stream longer than the schedule holds
+         * fails as soon as it outgrows it.
+         */
+        @WithDefault("50000")
+        int maxBlocks();
 
         /** Blocks each upload keeps in flight. */
         @WithDefault("4")
@@ -196,6 +208,15 @@ public interface PgvaultConfig {
          */
         @WithDefault("PT10M")
         Duration lockWaitTimeout();
+
+        /**
+         * How long one backup may run: the function's timeout, host.json {@code functionTimeout} (1.00:00:00, 24
+         * hours, as shipped), which pgvault cannot read at run time; change both together. The preflight warns
+         * ({@code time-budget}) when a backup's estimated duration exceeds it or the 60 minutes Functions Premium
+         * guarantees an execution.
+         */
+        @WithDefault("PT24H")
+        Duration timeBudget();
 
         /** Longest a single pg_dump may run before it is killed and the backup fails. */
         @WithDefault("PT12H")

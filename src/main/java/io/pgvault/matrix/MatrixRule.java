@@ -63,6 +63,15 @@ public enum MatrixRule {
             "Azure Database for PostgreSQL - Flexible server backup is generally available in the following regions:"
                     + " East Asia, Central India, Southeast Asia, UK South, and UK West. However, this feature is"
                     + " currently in preview for other regions."),
+    /**
+     * The estimated backup duration exceeds the function's timeout or the 60 minutes Functions Premium guarantees.
+     * Not a matrix line: an Azure Functions limit (see {@link TimeBudget}).
+     */
+    TIME_BUDGET("time-budget", Severity.WARNING,
+            "(not a matrix line; Azure Functions hosting) The timeout duration for functions in a function app is"
+                    + " defined by the functionTimeout property in host.json; on the Premium plan an execution is"
+                    + " guaranteed 60 minutes, beyond that the instance can be recycled (platform upgrades give a grace"
+                    + " period, not a promise)."),
     /** A restore of specific databases. */
     NO_ITEM_LEVEL("no-item-level", Severity.ERROR,
             "For restore operation, item level recovery (recovery of specific databases) isn't supported."),

@@ -40,6 +40,8 @@ import java.util.stream.Collectors;
  *   <li>{@code dump-privileges} (ERROR): one violation per database and kind of object the login role cannot read
  *       but the backup must: tables and sequences (or their schemas), tables with row-level security, large
  *       objects, databases without CONNECT, and the catalogs of the roles dump ({@link DumpPrivileges}).</li>
+ *   <li>{@code time-budget} (WARNING): the estimated duration exceeds the function timeout or Premium's 60
+ *   minutes (see {@link TimeBudget}).</li>
  *   <li>{@code region-availability} (WARNING): server or vault in a region where the matrix says the feature is in
  *       preview.</li>
  * </ul>
@@ -149,6 +151,7 @@ public final class SupportMatrix {
         regions.put("server", server.placement().region());
         regions.put("vault", f.vault().placement().region());
         checkRegionAvailability(regions, found);
+        TimeBudget.check(selection, f.timeBudget(), found);
         return new Verdict(found, selection);
     }
 

@@ -99,6 +99,10 @@ public final class DumpProcess {
             waitQuietly(p);
             throw new PgvaultException(ErrorKind.DUMP_FAILED, "Streaming " + what + " into the vault failed after " + total + " bytes.",
                     e.getMessage(), "Check the vault's availability; the backup was not committed and can be rerun.", e);
+        } catch (PgvaultException e) {
+            p.destroyForcibly(); // the vault refused the stream (e.g. the block ceiling): no reason to dump on
+            waitQuietly(p);
+            throw e;
         }
         return total;
     }

@@ -11,12 +11,13 @@ import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,11 +34,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An output stream that uploads what is written to it straight into a new block blob: fixed-size blocks
- * staged in parallel from a small pool of reusable buffers (so memory is at most {@code blockSize × (inFlight+1)}
- * whatever the stream's length), SHA-256 and MD5 computed on the way, and the blob committed only by
+ * An output stream that uploads what is written to it straight into a new block blob: blocks staged in parallel
+ * from a small pool of reusable buffers, SHA-256 and MD5 computed on the way, and the blob committed only by
  * {@link #commit()} with If-None-Match {@code *}: an existing blob is never overwritten, and a stream that
  * is {@linkplain #abort() aborted} leaves no blob (its uncommitted blocks expire in the service).
+ *
+ * <p>Block sizes follow a {@link BlockSchedule}: they grow with the stream, so a stream up to the schedule's
+ * capacity (≈105.1 TiB with the defaults) stays within the block ceiling ({@code pgvault.backup.max-blocks},
+ * Azure's 50,000), and a stream that outgrows it fails as soon as it does, not at commit.
+ *
+ * <p>Memory: at most {@code blocksInFlight + 1} buffers, each of the current block's size (buffers of an
+ * outgrown size are dropped, not kept). For a 1 TiB stream with the defaults (8 MiB first block, 50,000 blocks,
+ * 4 in flight) the blocks reach 128 MiB, so the bound is 5 × 128 MiB = 640 MiB; a stream up to 35.5 GiB stays in
+ * 8 MiB blocks (40 MiB).
  */
 public final class BlockBlobSink extends OutputStream {
 
@@ -45,8 +54,8 @@ public final class BlockBlobSink extends OutputStream {
 
     private final BlockBlobClient blob;
     private final ExecutorService uploads;
-    private final BlockingQueue<byte[]> freeBuffers;
-    private final int blockSize;
+    private final BlockingQueue<BlockBuffer> freeBuffers;
+    private final BlockSchedule schedule;
     private final int maxBuffers;
     private int allocatedBuffers;
     private final List<String> blockIds = new ArrayList<>();
@@ -55,8 +64,7 @@ public final class BlockBlobSink extends OutputStream {
     private final MessageDigest md5;
     private final AccessTier tier;
     private final String contentType;
-    private byte[] current;
-    private int position;
+    private BlockBuffer current;
     private long bytes;
     private boolean closed;
 
@@ -70,18 +78,18 @@ public final class BlockBlobSink extends OutputStream {
         });
     }
 
-    BlockBlobSink(BlockBlobClient blob, ExecutorService uploads, int blockSize, int blocksInFlight,
+    BlockBlobSink(BlockBlobClient blob, ExecutorService uploads, BlockSchedule schedule, int blocksInFlight,
             AccessTier tier, String contentType) {
         this.blob = blob;
         this.uploads = uploads;
         this.tier = tier;
         this.contentType = contentType;
-        this.blockSize = blockSize;
+        this.schedule = schedule;
         this.maxBuffers = blocksInFlight + 1;
         this.freeBuffers = new ArrayBlockingQueue<>(maxBuffers);
         // Buffers are made as the stream needs them: a small file (roles, an empty database) costs one block,
         // not the whole pool, and only a stream that outruns its uploads reaches the bound.
-        this.current = new byte[blockSize];
+        this.current = new BlockBuffer(schedule.blockBytes(0));
         this.allocatedBuffers = 1;
         try {
             this.md5 = MessageDigest.getInstance("MD5");
@@ -102,44 +110,71 @@ public final class BlockBlobSink extends OutputStream {
         md5.update(b, off, len);
         bytes += len;
         while (len > 0) {
-            int n = Math.min(len, current.length - position);
-            System.arraycopy(b, off, current, position, n);
-            position += n;
+            if (current.full()) {
+                stageCurrent(); // only when more bytes come: a stream that ends here may end in its last block
+            }
+            int n = current.put(b, off, len);
             off += n;
             len -= n;
-            if (position == current.length) {
-                stageCurrent();
-            }
         }
     }
 
     private void stageCurrent() throws IOException {
         rethrowFailures(false);
-        byte[] buffer = current;
-        int length = position;
-        // Fixed-width ids: the service requires all block ids of a blob to have the same length.
-        String id = Base64.getEncoder().encodeToString(
-                String.format("pgvault-%010d", blockIds.size()).getBytes(StandardCharsets.US_ASCII));
-        blockIds.add(id);
+        if (blockIds.size() + 1 >= schedule.maxBlocks()) {
+            throw ceiling();
+        }
+        BlockBuffer buffer = current;
+        String id = nextBlockId();
         pending.add(uploads.submit(() -> {
             try {
-                blob.stageBlock(id, BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length)));
+                blob.stageBlock(id, BinaryData.fromListByteBuffer(buffer.contents()));
             } finally {
                 freeBuffers.add(buffer);
             }
         }));
+        current = nextBuffer(schedule.blockBytes(blockIds.size()));
+        current.clear();
+    }
+
+    private String nextBlockId() {
+        // Fixed-width ids: the service requires all block ids of a blob to have the same length.
+        String id = Base64.getEncoder().encodeToString(
+                String.format("pgvault-%010d", blockIds.size()).getBytes(StandardCharsets.US_ASCII));
+        blockIds.add(id);
+        return id;
+    }
+
+    /** A free buffer of {@code size} bytes; waits while every buffer is in flight (back-pressure). */
+    private BlockBuffer nextBuffer(long size) throws IOException {
         try {
-            byte[] next = freeBuffers.poll();
-            if (next == null && allocatedBuffers < maxBuffers) {
-                next = new byte[blockSize];
-                allocatedBuffers++;
+            while (true) {
+                BlockBuffer next = freeBuffers.poll();
+                if (next == null && allocatedBuffers < maxBuffers) {
+                    allocatedBuffers++;
+                    return new BlockBuffer(size);
+                }
+                next = next != null ? next : freeBuffers.take();
+                if (next.capacity() == size) {
+                    return next;
+                }
+                allocatedBuffers--; // outgrown by the schedule: dropped, so memory follows the current size
             }
-            current = next != null ? next : freeBuffers.take(); // back-pressure: waits while every buffer is in flight
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for an upload slot");
         }
-        position = 0;
+    }
+
+    /** The stream outgrew the schedule: refused now, while the rest of the dump has not been read. */
+    private PgvaultException ceiling() {
+        return new PgvaultException(ErrorKind.CONFIGURATION, "The upload of " + blob.getBlobName()
+                + " is longer than a block blob can hold with the block settings; nothing was committed.",
+                "more than " + schedule.capacityBytes() + " bytes written (" + String.format("%.1f MiB", schedule.capacityBytes() / 1048576.0)
+                        + " fit: " + schedule.maxBlocks() + " blocks growing from " + schedule.firstBlockBytes()
+                        + " bytes, pgvault.backup.max-blocks=" + schedule.maxBlocks() + ")",
+                "Raise pgvault.backup.max-blocks (up to 50000, the default) or pgvault.backup.block-size-bytes, or use"
+                        + " pgvault.backup.compression=zstd, and run the backup again.");
     }
 
     private void rethrowFailures(boolean waitForAll) throws IOException {
@@ -171,14 +206,15 @@ public final class BlockBlobSink extends OutputStream {
         closed = true;
         BlobHttpHeaders headers = new BlobHttpHeaders().setContentType(contentType).setContentMd5(md5.digest());
         BlobRequestConditions createOnly = new BlobRequestConditions().setIfNoneMatch("*");
-        if (!blockIds.isEmpty() && position > 0) {
-            stageCurrent();
+        if (!blockIds.isEmpty() && current.length() > 0) {
+            stageLast();
         }
         rethrowFailures(true);
         try {
             if (blockIds.isEmpty()) {
                 // Small file: one Put Blob instead of Put Block + Put Block List.
-                BinaryData data = BinaryData.fromByteBuffer(ByteBuffer.wrap(current, 0, position));
+                BinaryData data = current.length() == 0 ? BinaryData.fromBytes(new byte[0])
+                        : BinaryData.fromListByteBuffer(current.contents());
                 blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(data)
                         .setHeaders(headers).setRequestConditions(createOnly).setTier(tier), null, Context.NONE);
             } else {
@@ -210,7 +246,14 @@ public final class BlockBlobSink extends OutputStream {
         }
     }
 
-    /** Block buffers made so far (at most blocks in flight + 1). */
+    /** Stages the stream's last, possibly partial, block; no buffer is needed after it. */
+    private void stageLast() {
+        BlockBuffer buffer = current;
+        String id = nextBlockId();
+        pending.add(uploads.submit(() -> blob.stageBlock(id, BinaryData.fromListByteBuffer(buffer.contents()))));
+    }
+
+    /** Block buffers live now (at most blocks in flight + 1). */
     int allocatedBuffers() {
         return allocatedBuffers;
     }

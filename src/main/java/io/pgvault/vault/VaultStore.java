@@ -50,7 +50,8 @@ public class VaultStore {
     public BlockBlobSink newBlob(String path, String contentType) {
         PgvaultConfig.Backup b = config.backup();
         return new BlockBlobSink(container().getBlobClient(path).getBlockBlobClient(), uploads,
-                b.blockSizeBytes(), b.blocksInFlight(), AccessTier.fromString(config.vault().accessTier()), contentType);
+                new BlockSchedule(b.blockSizeBytes(), b.maxBlocks()), b.blocksInFlight(),
+                AccessTier.fromString(config.vault().accessTier()), contentType);
     }
 
     /**

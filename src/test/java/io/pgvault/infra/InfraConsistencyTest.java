@@ -236,6 +236,10 @@ class InfraConsistencyTest {
         }
         assertTrue(longest.compareTo(Duration.ofHours(1)) > 0, "found the backup timeout default: " + longest);
         assertNoProblems(InfraChecks.checkFunctionTimeout(host.path("functionTimeout").asText(null), longest));
+        // The time budget the preflight judges backups by mirrors host.json's timeout (pgvault cannot read host.json).
+        Setting budget = mapping.get("PGVAULT_BACKUP_TIME_BUDGET");
+        assertEquals(InfraChecks.parseFunctionTimeout(host.path("functionTimeout").asText(null)).orElseThrow(),
+                Duration.parse(budget.defaultValue()), "pgvault.backup.time-budget's default = host.json functionTimeout");
     }
 
     @Test

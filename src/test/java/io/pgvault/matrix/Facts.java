@@ -34,6 +34,7 @@ final class Facts {
     WeekSlot weekSlot = WeekSlot.free("2026-W48");
     List<GlobalName> globalNames = new ArrayList<>();
     PrivilegeFacts privileges = null;
+    TimeBudgetFacts timeBudget = null;
 
     static Facts backup() {
         return new Facts();
@@ -43,7 +44,7 @@ final class Facts {
         ServerFacts server = new ServerFacts(serverName, serverVersion, serverMajor, inRecovery, databases, bytea,
                 serverPlacement, globalNames, privileges);
         return new BackupFacts(server, new ToolFacts(pgDumpVersion, pgDumpMajor),
-                new VaultFacts(accessTier, vaultPlacement), type, weekSlot);
+                new VaultFacts(accessTier, vaultPlacement), type, weekSlot, timeBudget);
     }
 
     static RestoreFacts restore(List<String> databases, Placement vault, Placement target, List<String> archived) {

@@ -52,7 +52,8 @@ class BlockBlobSinkTest {
     }
 
     BlockBlobSink sink(String name, int inFlight) {
-        return new BlockBlobSink(container.getBlobClient(name).getBlockBlobClient(), uploads, BLOCK, inFlight,
+        return new BlockBlobSink(container.getBlobClient(name).getBlockBlobClient(), uploads,
+                new BlockSchedule(BLOCK, BlockSchedule.AZURE_MAX_BLOCKS), inFlight,
                 AccessTier.HOT, "application/octet-stream");
     }
 
