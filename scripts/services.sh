@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (if missing), starts and stops the real services pgvault runs against locally:
-# a PostgreSQL server from Debian's packages and the Azurite blob emulator from npm.
+# a PostgreSQL server from Debian's packages and the Azurite blob and queue emulators from npm.
 # Both listen on 127.0.0.1 on free ports, keep their data in a temp run dir, and are stopped by PID.
 #
 #   scripts/services.sh start [RUN_DIR]   # prints nothing but progress; writes RUN_DIR/env.sh
@@ -105,6 +105,15 @@ pg_base() {
   cat "$RUN_DIR/pg-base"
 }
 
+start_azurite_queue() { # start_azurite_queue PORT: the fleet's backup queue (AzureWebJobsStorage's queues)
+  nohup "$ROOT/tools/azurite/node_modules/.bin/azurite-queue" --queueHost 127.0.0.1 --queuePort "$1" \
+    --location "$RUN_DIR/azurite-queue" --skipApiVersionCheck --disableTelemetry --silent >>"$RUN_DIR/azurite-queue.log" 2>&1 &
+  echo $! >"$RUN_DIR/azurite-queue.pid"
+  if ! wait_for 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1"; then
+    log "Azurite queue did not start; see $RUN_DIR/azurite-queue.log"; exit 1
+  fi
+}
+
 start_azurite() { # start_azurite PORT
   nohup "$ROOT/tools/azurite/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$1" \
     --location "$RUN_DIR/azurite" --skipApiVersionCheck --disableTelemetry --silent >>"$RUN_DIR/azurite.log" 2>&1 &
@@ -160,12 +169,17 @@ start() {
   mkdir -p "$RUN_DIR/azurite"
   start_azurite "$az_port"
   log "Azurite blob on 127.0.0.1:$az_port"
-  write_env "$bin" "$pg_port" "$az_port" "$target_port"
+  local queue_port; queue_port=$(free_port)
+  mkdir -p "$RUN_DIR/azurite-queue"
+  start_azurite_queue "$queue_port"
+  log "Azurite queue on 127.0.0.1:$queue_port"
+  write_env "$bin" "$pg_port" "$az_port" "$target_port" "$queue_port"
   echo "$RUN_DIR"
 }
 
-write_env() { # write_env PG_BIN PG_PORT AZURITE_PORT TARGET_PG_PORT
+write_env() { # write_env PG_BIN PG_PORT AZURITE_PORT TARGET_PG_PORT QUEUE_PORT
   local blob="http://127.0.0.1:$3/devstoreaccount1"
+  local queue="http://127.0.0.1:$5/devstoreaccount1"
   local target_blob="http://127.0.0.1:$3/$TARGET_ACCOUNT"
   (umask 077; cat >"$RUN_DIR/env.sh" <<EOF
 # Written by scripts/services.sh start; points pgvault at the local services.
@@ -184,6 +198,10 @@ export PGVAULT_TARGET_BLOB_ENDPOINT='$target_blob'
 export PGVAULT_TARGET_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$TARGET_ACCOUNT;AccountKey=$TARGET_KEY;BlobEndpoint=$target_blob;'
 export PGVAULT_RESTORE_ALLOWED_ENDPOINTS='$blob,$target_blob'
 export PGVAULT_TARGET_PG_PORT=$4
+export PGVAULT_AZURITE_QUEUE_PORT=$5
+export PGVAULT_AZURITE_QUEUE_ENDPOINT='$queue'
+# The Functions host's storage (the fleet's backup queue lives here); locally the vault's account in Azurite.
+export AzureWebJobsStorage='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=$blob;QueueEndpoint=$queue;'
 EOF
   )
 }
@@ -225,10 +243,13 @@ stop() {
     done
     case "$base" in /tmp/pgvault-pg.*) as_postgres rm -rf "$base" ;; esac
   fi
-  if [ -f "$RUN_DIR/azurite.pid" ]; then
-    kill "$(cat "$RUN_DIR/azurite.pid")" 2>/dev/null || true
-    rm -f "$RUN_DIR/azurite.pid"
-  fi
+  local f
+  for f in azurite.pid azurite-queue.pid; do
+    if [ -f "$RUN_DIR/$f" ]; then
+      kill "$(cat "$RUN_DIR/$f")" 2>/dev/null || true
+      rm -f "$RUN_DIR/$f"
+    fi
+  done
 }
 
 azurite_stop() {
