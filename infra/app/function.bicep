@@ -262,6 +262,8 @@ var appSettings = union({
   PGVAULT_RETENTION_MONTHLY_MONTHS: string(retentionMonthlyMonths)
   PGVAULT_RETENTION_YEARLY_YEARS: string(retentionYearlyYears)
   PGVAULT_RETENTION_PRUNE_AFTER_BACKUP: 'true'
+  // Job records are deleted this many days after their last change (each server's status document keeps the last ones).
+  PGVAULT_JOBS_RETENTION_DAYS: '400'
   PGVAULT_RESTORE_VERIFY: restoreVerify
   // The support matrix's own limits (1 TiB server, 500 MiB bytea), same as the Java defaults.
   PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES: '1099511627776'

@@ -7,6 +7,7 @@ import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
+import io.pgvault.fleet.ServerEntry;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
@@ -41,20 +42,16 @@ public class BackupService {
 
     private static final Logger LOG = Logger.getLogger(BackupService.class);
 
-    private final PgvaultConfig config;
-    private final BackupPreflight preflights;
-    private final DatabaseDumps dumps;
+    private final ServerTargets targets;
     private final VaultStore vault;
     private final WeekClaims weeks;
     private final JobStore jobs;
     private final Clock clock;
     private final AfterCommit afterCommit;
 
-    public BackupService(PgvaultConfig config, BackupPreflight preflights, DatabaseDumps dumps, VaultStore vault,
-            WeekClaims weeks, JobStore jobs, Clock clock, AfterCommit afterCommit) {
-        this.config = config;
-        this.preflights = preflights;
-        this.dumps = dumps;
+    public BackupService(ServerTargets targets, VaultStore vault, WeekClaims weeks, JobStore jobs, Clock clock,
+            AfterCommit afterCommit) {
+        this.targets = targets;
         this.vault = vault;
         this.weeks = weeks;
         this.jobs = jobs;
@@ -66,9 +63,24 @@ public class BackupService {
     public record BackupResult(Manifest manifest, Verdict verdict, JobRecord job) {
     }
 
-    /** Runs one backup now (what the weekly timer does). */
+    /** Runs one backup of the settings server now (what the weekly timer does). */
     public BackupResult backup(BackupType type) {
-        String server = BackupLayout.checkServer(config.serverName());
+        return backup(targets.settings(), type);
+    }
+
+    /**
+     * Runs one full backup of a registry entry now, with the entry's connection, placement and policy (the
+     * read-only settings entry runs exactly as {@link #backup(BackupType)}). Whether the entry is due or still
+     * protected is the caller's decision.
+     */
+    public BackupResult backup(ServerEntry entry, BackupTrigger trigger) {
+        LOG.infof("Backup of server %s (%s)", entry.name(), trigger);
+        return backup(targets.of(entry), BackupType.FULL);
+    }
+
+    private BackupResult backup(ServerTargets.Target target, BackupType type) {
+        String server = BackupLayout.checkServer(target.config().serverName());
+        BackupPreflight preflights = target.preflights();
         Stopwatch run = Stopwatch.start();
         // The server's inspection needs nothing from the job record, so it runs while the record is written: in a
         // fresh process both mostly load classes (JDBC, the storage SDK), and on two cores they overlap.
@@ -82,11 +94,11 @@ public class BackupService {
             if (!preflight.verdict().allowed()) {
                 throw new MatrixRefusedException("Backup " + job.backupId() + " of server " + server, preflight.verdict());
             }
-            Committed committed = claimDumpAndCommit(preflight, job, started.at(), run);      // claim, dump, commit
+            Committed committed = claimDumpAndCommit(target, preflight, job, started.at(), run); // claim, dump, commit
             LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %.3f s (preflight %d ms)", job.backupId(),
                     server, committed.manifest().databaseFiles().size(), committed.manifest().totalBytes(),
                     run.seconds(), preflightMillis);
-            JobRecord done = afterCommit.run(committed.manifest(), committed.job());      // immutability, retention
+            JobRecord done = afterCommit.run(committed.manifest(), committed.job(), target.retention()); // immutability, retention
             return new BackupResult(committed.manifest(), preflight.verdict(), done);
         } catch (RuntimeException e) {
             throw ended(job, e);
@@ -95,7 +107,12 @@ public class BackupService {
 
     /** The preflight of a backup that would start now: everything it would refuse, without starting it. */
     public BackupPreflight.Result preflight(BackupType type, Instant now) {
-        return preflights.run(type, now);
+        return targets.settings().preflights().run(type, now);
+    }
+
+    /** The preflight of a registry entry's next backup (connects to its server now). */
+    public BackupPreflight.Result preflight(ServerEntry entry, BackupType type, Instant now) {
+        return targets.of(entry).preflights().run(type, now);
     }
 
     private record Committed(Manifest manifest, JobRecord job) {
@@ -105,10 +122,11 @@ public class BackupService {
      * Claims the week, dumps, commits the manifest. Until the commit a failure removes every partial file and
      * frees the week; from the commit on nothing may remove the backup or turn the run into a failure.
      */
-    private Committed claimDumpAndCommit(BackupPreflight.Result preflight, JobRecord job, Instant start, Stopwatch run) {
+    private Committed claimDumpAndCommit(ServerTargets.Target target, BackupPreflight.Result preflight, JobRecord job,
+            Instant start, Stopwatch run) {
         String server = job.server();
         String backupId = job.backupId();
-        WeekClaims.Claim claim = weeks.claim(server, backupId, start, this::recordInterrupted);
+        WeekClaims.Claim claim = weeks.claim(server, backupId, start, a -> recordInterrupted(server, a));
         BackupProgress progress;
         Manifest manifest;
         try {
@@ -117,8 +135,8 @@ public class BackupService {
             LOG.debugf("Backup %s: week claimed and job Running after %d ms", backupId, run.millis());
             List<DatabaseFacts> included = preflight.verdict().selection().included();
             progress = new BackupProgress(jobs, running, clock, included.size() + 1);
-            List<Manifest.File> files = dumps.dumpAll(included, server, backupId, progress);
-            manifest = manifest(preflight, backupId, start, files);
+            List<Manifest.File> files = target.dumps().dumpAll(included, server, backupId, progress);
+            manifest = manifest(target.config(), preflight, backupId, start, files);
             ManifestCheck.checkNew(manifest, server, backupId); // every reader checks it: never commit one they refuse
             vault.createOwnJson(BackupLayout.manifestPath(server, backupId), manifest);
         } catch (RuntimeException e) {
@@ -209,7 +227,7 @@ public class BackupService {
         }
     }
 
-    private Manifest manifest(BackupPreflight.Result preflight, String backupId, Instant start, List<Manifest.File> files) {
+    private Manifest manifest(PgvaultConfig config, BackupPreflight.Result preflight, String backupId, Instant start, List<Manifest.File> files) {
         List<Manifest.ExcludedDatabase> excluded = preflight.verdict().selection().excluded().stream()
                 .map(e -> new Manifest.ExcludedDatabase(e.database(), e.owner(), e.reason())).toList();
         return new Manifest(Manifest.FORMAT_VERSION, config.serverName(), backupId, WeekClaims.isoWeek(start),
@@ -234,8 +252,7 @@ public class BackupService {
     }
 
     /** A dead run's claim was found: its backup is reported Interrupted and its partial files removed. */
-    private void recordInterrupted(WeekClaims.Abandoned abandoned) {
-        String server = config.serverName();
+    private void recordInterrupted(String server, WeekClaims.Abandoned abandoned) {
         LOG.warnf("Backup %s of %s (claimed %s) did not finish: marking it Interrupted", abandoned.backupId(), server,
                 abandoned.claimedAt());
         removePartialFiles(server, abandoned.backupId());

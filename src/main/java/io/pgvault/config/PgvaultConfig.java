@@ -46,6 +46,19 @@ public interface PgvaultConfig {
     /** The fleet's backup queue (pgvault-backups in AzureWebJobsStorage). */
     Queue queue();
 
+    /** Job records. */
+    Jobs jobs();
+
+    /** Job records in the vault ({@code <server>/.jobs/}). */
+    interface Jobs {
+        /**
+         * Days a job record is kept after its last change; older ones are deleted when retention runs (after each
+         * backup, or bin/pgvault prune). Each server's status document keeps its last backup, job and verify.
+         */
+        @WithDefault("400")
+        int retentionDays();
+    }
+
     /** Connection to the PostgreSQL server. */
     interface Pg {
         /** Host name or address of the server. */

@@ -21,9 +21,11 @@ import java.util.Optional;
 public class JobStore {
 
     private final VaultStore vault;
+    private final StatusBook status;
 
     public JobStore(VaultStore vault) {
         this.vault = vault;
+        this.status = new StatusBook(vault);
     }
 
     /** A new job record in state {@code state}. */
@@ -41,6 +43,7 @@ public class JobStore {
         JobRecord job = fresh(id, kind, server, state, backupId, null);
         try {
             vault.createJson(BackupLayout.jobPath(server, id), job);
+            status.record(job); // the fleet view shows a started backup as running
             return Optional.of(job);
         } catch (PgvaultException taken) {
             if (taken.kind() != ErrorKind.CONFLICT) {
@@ -56,8 +59,22 @@ public class JobStore {
                 target == null ? null : Redactor.redact(target), 0, 0, 0, List.of(), List.of(), null, List.of());
     }
 
+    /** Saves a job record; an ended job also updates its server's status document. */
     public void save(JobRecord job) {
         vault.writeJson(BackupLayout.jobPath(job.server(), job.id()), job);
+        if (job.terminal()) {
+            status.record(job);
+        }
+    }
+
+    /** The server's status document (last backup, last job, verifies), if any job of it has reported yet. */
+    public Optional<ServerStatus> status(String server) {
+        return status.read(server);
+    }
+
+    /** Changes the server's status document (If-Match, again on a lost race); returns the new status. */
+    public ServerStatus updateStatus(String server, java.util.function.UnaryOperator<ServerStatus> change) {
+        return status.update(server, change);
     }
 
     /** Marks a job failed with a user-facing error. */
@@ -75,6 +92,15 @@ public class JobStore {
         return find(server, id).orElseThrow(() -> new PgvaultException(ErrorKind.NOT_FOUND, 
                 "No job " + id + " for server " + server + ".", "looked for " + BackupLayout.jobPath(server, id),
                 "List the server's jobs with GET /api/jobs?server=" + server + " or bin/pgvault jobs."));
+    }
+
+    /** Deletes the server's job records last changed before {@code cutoff}; returns how many. */
+    public int expire(String server, Instant cutoff) {
+        int n = 0;
+        for (String name : vault.namesChangedBefore(BackupLayout.jobsPrefix(server), cutoff)) {
+            n += vault.deleteIfExists(name) ? 1 : 0;
+        }
+        return n;
     }
 
     /** Every job of a server, newest first. */

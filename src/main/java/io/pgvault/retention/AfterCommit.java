@@ -37,8 +37,13 @@ public class AfterCommit {
         this.clock = clock;
     }
 
-    /** Runs both steps for a committed backup; returns the job with any warnings (saved). Never throws. */
+    /** Runs both steps for a committed backup of the settings server (its configured rules). Never throws. */
     public JobRecord run(Manifest manifest, JobRecord job) {
+        return run(manifest, job, RetentionPolicy.of(config.retention()));
+    }
+
+    /** Runs both steps for a committed backup under {@code policy}; returns the job with any warnings (saved). Never throws. */
+    public JobRecord run(Manifest manifest, JobRecord job, RetentionPolicy policy) {
         List<String> warnings = new ArrayList<>();
         try {
             warnings.addAll(immutability.protect(manifest));
@@ -47,7 +52,7 @@ public class AfterCommit {
         }
         if (config.retention().pruneAfterBackup()) {
             try {
-                RetentionService.Outcome o = retention.prune(manifest.server(), false);
+                RetentionService.Outcome o = retention.prune(manifest.server(), policy, false);
                 if (o.plan().blockedBy() != null) {
                     warnings.add("WARNING: retention deleted nothing: " + o.plan().blockedBy());
                 }

@@ -5,6 +5,7 @@ import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
+import io.pgvault.jobs.ServerStatus;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.FileProperties;
 import io.pgvault.vault.Manifest;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -129,6 +131,11 @@ public class RetentionService {
         return apply(plan(server), dryRun);
     }
 
+    /** Prunes a server under its own policy (a registry entry's), now. */
+    public Outcome prune(String server, RetentionPolicy policy, boolean dryRun) {
+        return apply(plan(server, policy, clock.instant()), dryRun);
+    }
+
     /** Carries out a plan: leftovers of dead runs first, then the backups the plan deletes, oldest first. */
     public Outcome apply(Plan plan, boolean dryRun) {
         List<String> deleted = new ArrayList<>();
@@ -157,14 +164,32 @@ public class RetentionService {
                 LOG.warnf("retention: could not delete backup %s of %s: %s", d.backupId(), plan.server(), e.getMessage());
             }
         }
+        expireJobs(plan, failures);
         return new Outcome(plan, false, deleted, cleaned, failures);
+    }
+
+    /** Job records get a retention too: those unchanged for pgvault.jobs.retention-days go. */
+    private void expireJobs(Plan plan, List<String> failures) {
+        try {
+            int n = jobs.expire(plan.server(), plan.now().minus(Duration.ofDays(config.jobs().retentionDays())));
+            if (n > 0) {
+                LOG.infof("retention: deleted %d job record(s) of %s older than %d days", n, plan.server(),
+                        config.jobs().retentionDays());
+            }
+        } catch (RuntimeException e) {
+            failures.add("job records: " + e.getMessage());
+        }
     }
 
     /** Why nothing may be deleted: the newest backup's latest verify failed. */
     private String verificationGate(String server, Manifest newest) {
-        return verifies.lastResult(server, newest.backupId())
-                .filter(j -> JobRecord.FAILED.equals(j.state()))
-                .map(j -> "the newest backup " + newest.backupId() + " failed verification (" + j.id() + ", "
+        // One small status document per server, not every job record of it; a vault from before status documents
+        // is read the old way until its first job ends.
+        Optional<ServerStatus> status = jobs.status(server);
+        Optional<ServerStatus.JobSummary> last = status.isPresent() ? status.get().verifyOf(newest.backupId())
+                : verifies.lastResult(server, newest.backupId()).map(ServerStatus.JobSummary::of);
+        return last.filter(j -> JobRecord.FAILED.equals(j.state()))
+                .map(j -> "the newest backup " + newest.backupId() + " failed verification (" + j.jobId() + ", "
                         + j.endedAt() + "); verify it again or take a new backup")
                 .orElse(null);
     }

@@ -31,8 +31,11 @@ final class JsonDocuments {
         this.json = json;
     }
 
-    /** Writes under {@code conditions}; with {@code ownContent} a conflict with exactly these bytes is success. */
-    void write(String path, Object document, BlobRequestConditions conditions, boolean ownContent) {
+    /**
+     * Writes under {@code conditions}; with {@code ownContent} a conflict with exactly these bytes is success.
+     * Returns the new ETag (null when an earlier attempt's lost answer had already written it).
+     */
+    String write(String path, Object document, BlobRequestConditions conditions, boolean ownContent) {
         byte[] body;
         try {
             body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
@@ -41,15 +44,15 @@ final class JsonDocuments {
         }
         BlobContainerClient c = container.get();
         try {
-            c.getBlobClient(path).uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(body))
+            return c.getBlobClient(path).uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(body))
                     .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
-                    .setRequestConditions(conditions), Duration.ofMinutes(2), Context.NONE);
+                    .setRequestConditions(conditions), Duration.ofMinutes(2), Context.NONE).getValue().getETag();
         } catch (RuntimeException e) {
             if (StorageErrors.conflict(e) && ownContent && holds(c, path, body)) {
                 // the SDK retried a create whose first attempt succeeded but whose answer was lost
                 LOG.infof("Create of %s answered %s on a retry, but the blob holds exactly this document: an "
                         + "earlier attempt whose answer was lost created it", path, StorageErrors.describe(e));
-                return;
+                return null;
             }
             if (StorageErrors.conflict(e)) {
                 throw new PgvaultException(ErrorKind.CONFLICT, "The vault already holds a different version of " + path + ".",

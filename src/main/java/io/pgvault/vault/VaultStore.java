@@ -66,8 +66,8 @@ public class VaultStore {
      * bytes: two runs may write equal documents (a job record of the same id, a restore marker), and each must
      * learn that the other was first.
      */
-    public void createJson(String path, Object document) {
-        documents.write(path, document, new BlobRequestConditions().setIfNoneMatch("*"), false);
+    public String createJson(String path, Object document) {
+        return documents.write(path, document, new BlobRequestConditions().setIfNoneMatch("*"), false);
     }
 
     /**
@@ -84,9 +84,12 @@ public class VaultStore {
         documents.write(path, document, new BlobRequestConditions(), false);
     }
 
-    /** Replaces a JSON document only if it is still the version read ({@code etag}); null etag creates it. */
-    public void replaceJson(String path, Object document, String etag) {
-        documents.write(path, document, etag == null
+    /**
+     * Replaces a JSON document only if it is still the version read ({@code etag}); null etag creates it. Returns
+     * the new ETag; a lost race is a {@code CONFLICT}.
+     */
+    public String replaceJson(String path, Object document, String etag) {
+        return documents.write(path, document, etag == null
                 ? new BlobRequestConditions().setIfNoneMatch("*")
                 : new BlobRequestConditions().setIfMatch(etag), false);
     }
@@ -169,6 +172,22 @@ public class VaultStore {
         List<String> out = new ArrayList<>();
         try {
             container().listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(i -> out.add(i.getName()));
+        } catch (RuntimeException e) {
+            throw failure("list " + prefix, e);
+        }
+        return out;
+    }
+
+    /** Names of the blobs under a prefix last changed before {@code cutoff} (one listing, no reads). */
+    public List<String> namesChangedBefore(String prefix, Instant cutoff) {
+        List<String> out = new ArrayList<>();
+        try {
+            container().listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(i -> {
+                var modified = i.getProperties() == null ? null : i.getProperties().getLastModified();
+                if (modified != null && modified.toInstant().isBefore(cutoff)) {
+                    out.add(i.getName());
+                }
+            });
         } catch (RuntimeException e) {
             throw failure("list " + prefix, e);
         }

@@ -185,6 +185,11 @@ class RetentionHistoryTest {
             assertTrue(decision(o.plan(), "20251109T020000Z").reasons().get(0).endsWith("but nothing is deleted: "
                     + o.plan().blockedBy()), decision(o.plan(), "20251109T020000Z").reasons().toString());
             assertEquals(allIds(), catalog(), "nothing deleted");
+            VaultTap tap = new VaultTap();
+            assertEquals(o.plan().blockedBy(), tapped(tap).plan(SERVER).blockedBy(), "the gate, from the status document");
+            assertTrue(tap.sent().stream().noneMatch(r -> r.path().contains("/.jobs/")
+                    || String.valueOf(r.query()).contains(".jobs")), "the gate reads no job record: " + tap.sent());
+            assertTrue(tap.sent().stream().anyMatch(r -> r.path().endsWith("/.status/" + SERVER + ".json")), "it reads the status document");
         } finally {
             blob.upload(BinaryData.fromBytes(original), true);
         }
