@@ -9,6 +9,7 @@
 #   scripts/services.sh azurite-stop  RUN_DIR  # stops Azurite gracefully (its data stays), for fault tests
 #   scripts/services.sh azurite-start RUN_DIR  # starts it again on the same port with the same data dir
 #   scripts/services.sh target-sas RUN_DIR CONTAINER  # makes a container in the restore-target account, prints a SAS (rcwl)
+#   scripts/services.sh cluster RUN_DIR NAME  # one more empty PostgreSQL cluster (a fleet server); prints its port
 #
 # Without RUN_DIR, start makes a new private one (mktemp -d, mode 700) and prints its path last; the other
 # commands need it (or PGVAULT_RUN_DIR). A given RUN_DIR must be a directory of ours that no one else can
@@ -231,12 +232,41 @@ standby() {
   log "standby on 127.0.0.1:$port"
 }
 
+cluster() { # cluster NAME: an extra cluster for fleet tests; idempotent; its port goes to env.sh and stdout
+  need_run_dir
+  local name="${1:?cluster name}"
+  case "$name" in
+    *[!a-z0-9]* | "") log "cluster name must be lowercase letters or digits: $name"; exit 2 ;;
+  esac
+  local bin; bin=$(pg_bin)
+  local base; base=$(pg_base)
+  local var="PGVAULT_CLUSTER_${name^^}_PORT"
+  if as_postgres test -f "$base/c-$name/postmaster.pid" \
+      && as_postgres "$bin/pg_ctl" -D "$base/c-$name" status >/dev/null 2>&1; then
+    sed -n "s/^export $var=//p" "$RUN_DIR/env.sh"
+    return 0
+  fi
+  local port; port=$(free_port)
+  as_postgres rm -rf "$base/c-$name"
+  init_cluster "$base/c-$name"
+  append_conf "$base/c-$name/postgresql.conf" "listen_addresses = '127.0.0.1'" "port = $port" \
+    "unix_socket_directories = '$base/sock'" "fsync = off" "synchronous_commit = off" "shared_buffers = 32MB" \
+    "max_connections = 30"
+  as_postgres "$bin/pg_ctl" -D "$base/c-$name" -l "$base/log/c-$name.log" -w -t 60 start >/dev/null
+  sed -i "/^export $var=/d" "$RUN_DIR/env.sh"
+  echo "export $var=$port" >>"$RUN_DIR/env.sh"
+  log "cluster $name on 127.0.0.1:$port"
+  echo "$port"
+}
+
 stop() {
   need_run_dir
   local bin; bin=$(pg_bin || true)
   local base; base=$(pg_base 2>/dev/null || true)
   if [ -n "$base" ] && [ -n "$bin" ]; then
-    for d in standby target pg; do
+    local d extra
+    extra=$(as_postgres ls "$base" 2>/dev/null | grep '^c-' || true)
+    for d in standby target pg $extra; do
       if as_postgres test -f "$base/$d/postmaster.pid"; then
         as_postgres "$bin/pg_ctl" -D "$base/$d" -m immediate -w stop >/dev/null 2>&1 || true
       fi
@@ -312,5 +342,6 @@ case "$CMD" in
   azurite-stop) azurite_stop ;;
   azurite-start) azurite_start ;;
   target-sas) target_sas "${3:-}" ;;
-  *) echo "usage: $0 start|stop|standby|azurite-stop|azurite-start|target-sas [RUN_DIR] [CONTAINER]" >&2; exit 2 ;;
+  cluster) cluster "${3:-}" ;;
+  *) echo "usage: $0 start|stop|standby|azurite-stop|azurite-start|target-sas|cluster [RUN_DIR] [CONTAINER|NAME]" >&2; exit 2 ;;
 esac

@@ -19,4 +19,8 @@ public record BackupMessage(String server, String isoWeek, String jobId, String 
     public static final String SCHEDULED = "scheduled";
     /** Reason of a message backupNow queued. */
     public static final String ON_DEMAND = "on-demand";
+    /** The job ids the enqueuer gives: a message can never name (and so overwrite) another job's record. */
+    public static final java.util.regex.Pattern JOB_ID = java.util.regex.Pattern.compile("backup-queued-\\d{8}T\\d{6}Z-[0-9a-f]{6}");
+    /** An ISO week such as 2026-W48. */
+    public static final java.util.regex.Pattern ISO_WEEK = java.util.regex.Pattern.compile("\\d{4}-W\\d{2}");
 }

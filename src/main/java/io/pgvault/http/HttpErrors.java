@@ -26,7 +26,7 @@ public class HttpErrors {
      * Every function pgvault serves under /api, as its {@code @Funq} names them; the 404 answer lists them.
      * FunctionListTest compares this list with the {@code @Funq} methods of the code, so it cannot drift.
      */
-    public static final List<String> FUNCTIONS = List.of("backups", "jobs", "preflight", "restore", "restoreStatus",
+    public static final List<String> FUNCTIONS = List.of("backupNow", "backups", "jobs", "preflight", "restore", "restoreStatus",
             "verify", "verifyStatus");
 
     void routes(@Observes Router router) {

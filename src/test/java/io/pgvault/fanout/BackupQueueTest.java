@@ -50,7 +50,7 @@ class BackupQueueTest {
 
     @Test
     void aSentMessageIsJsonThatAPlainClientReadsBack() {
-        BackupMessage m = new BackupMessage("srv-a", "2026-W48", "backup-queued-x", BackupMessage.SCHEDULED,
+        BackupMessage m = new BackupMessage("srv-a", "2026-W48", "backup-queued-20261129T020000Z-0a1b2c", BackupMessage.SCHEDULED,
                 Instant.parse("2026-11-29T02:00:00Z"));
         queue.send(m);
         List<PeekedMessageItem> peeked = raw(BackupQueue.NAME).peekMessages(32, null, null).stream().toList();
@@ -62,7 +62,7 @@ class BackupQueueTest {
 
     @Test
     void aRetriedMessageComesBackWithAHigherDequeueCountAndPoisonEmptiesTheQueue() throws InterruptedException {
-        queue.send(new BackupMessage("srv-b", "2026-W48", "backup-queued-y", BackupMessage.ON_DEMAND, Instant.now()));
+        queue.send(new BackupMessage("srv-b", "2026-W48", "backup-queued-20261129T020001Z-0a1b2d", BackupMessage.ON_DEMAND, Instant.now()));
         BackupQueue.Delivery first = queue.receive(1, Duration.ofSeconds(30)).get(0);
         assertEquals(1, first.dequeueCount());
         assertTrue(queue.receive(1, Duration.ofSeconds(30)).isEmpty(), "hidden while an attempt runs");
@@ -87,5 +87,8 @@ class BackupQueueTest {
     void aForeignMessageIsRefusedWithAHint() {
         PgvaultException e = Errors.assertKind(ErrorKind.INVALID_REQUEST, () -> queue.parse("{\"hello\":1}"));
         assertTrue(e.render().contains("HINT"), e.render());
+        // A message naming another job's record (a real backup's) is refused: the worker would overwrite it.
+        Errors.assertKind(ErrorKind.INVALID_REQUEST, () -> queue.parse("{\"server\":\"a\",\"isoWeek\":\"2026-W48\","
+                + "\"jobId\":\"backup-20261129T020000Z\",\"reason\":\"scheduled\"}"));
     }
 }

@@ -92,6 +92,9 @@ public class BackupQueue {
             if (m == null || m.server() == null || m.isoWeek() == null || m.jobId() == null) {
                 throw new IllegalArgumentException("server, isoWeek or jobId missing");
             }
+            if (!BackupMessage.JOB_ID.matcher(m.jobId()).matches() || !BackupMessage.ISO_WEEK.matcher(m.isoWeek()).matches()) {
+                throw new IllegalArgumentException("jobId or isoWeek is not one pgvault queues");
+            }
             return m;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A message on " + NAME + " is not a pgvault backup request.",
