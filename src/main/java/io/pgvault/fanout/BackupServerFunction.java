@@ -24,13 +24,15 @@ public class BackupServerFunction {
 
     @FunctionName("backupServer")
     public void run(@QueueTrigger(name = "message", queueName = BackupQueue.NAME, connection = "AzureWebJobsStorage")
-            String message, @BindingName("DequeueCount") long dequeueCount, ExecutionContext context) {
+            String message, @BindingName("DequeueCount") Long dequeueCount, ExecutionContext context) {
+        // Boxed: Quarkus' function scan loads each parameter type by name, which a primitive has none of.
+        long attempt = dequeueCount == null ? 1 : dequeueCount;
         try {
-            BackupWorker.Outcome o = worker.handle(queue.parse(message), dequeueCount);
+            BackupWorker.Outcome o = worker.handle(queue.parse(message), attempt);
             context.getLogger().info("pgvault: " + o.server() + " " + o.result() + (o.backupId() == null ? ""
                     : " backup " + o.backupId() + ", " + o.bytes() + " bytes"));
         } catch (PgvaultException e) {
-            context.getLogger().severe("pgvault: attempt " + dequeueCount + ": " + e.render());
+            context.getLogger().severe("pgvault: attempt " + attempt + ": " + e.render());
             throw new IllegalStateException(e.problem(), null);
         }
     }
