@@ -72,16 +72,24 @@ public class BackupEnqueuer {
         if (there.isPresent()) {
             return Optional.empty();
         }
-        JobRecord job = jobs.start(jobId, JobKind.BACKUP, server, JobState.QUEUED, null, null);
         BackupMessage message = new BackupMessage(server, isoWeek, jobId, reason, now);
+        JobRecord job = null;
         try {
+            job = jobs.start(jobId, JobKind.BACKUP, server, JobState.QUEUED, null, null);
             queue.send(message);
         } catch (RuntimeException e) {
-            markers.remove(server, isoWeek);
+            // Nothing was queued: free the server-week at once rather than block it until the marker goes stale.
+            try {
+                markers.remove(server, isoWeek);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed); // the vault is down too: the marker goes stale in three days
+            }
             PgvaultException failure = e instanceof PgvaultException p ? p : new PgvaultException(
                     ErrorKind.QUEUE_UNAVAILABLE, "Could not queue the backup of " + server + ".", e.getMessage(),
                     "Check AzureWebJobsStorage and ask again.", e);
-            jobs.fail(job, JobState.FAILED, failure, null);
+            if (job != null) {
+                jobs.fail(job, JobState.FAILED, failure, null);
+            }
             throw failure;
         }
         return Optional.of(message);

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BackupQueueTest {
 
-    private final BackupQueue queue = new BackupQueue(JsonMapper.builder().addModule(new JavaTimeModule()).build());
+    private final BackupQueue queue = new BackupQueue(JsonMapper.builder().addModule(new JavaTimeModule()).build(), 3,
+            Duration.ofMillis(200), System.getenv("AzureWebJobsStorage"));
 
     static QueueClient raw(String name) {
         QueueClient q = new QueueClientBuilder().connectionString(System.getenv("AzureWebJobsStorage")).queueName(name)

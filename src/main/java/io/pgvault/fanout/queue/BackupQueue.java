@@ -2,6 +2,8 @@ package io.pgvault.fanout.queue;
 
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.QueueMessageEncoding;
@@ -13,13 +15,16 @@ import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.fanout.BackupMessage;
+import io.pgvault.config.PgvaultConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The fleet's backup queue, {@code pgvault-backups} in the Functions host's storage account (AzureWebJobsStorage),
@@ -35,10 +40,28 @@ public class BackupQueue {
     public static final String POISON = NAME + "-poison";
 
     private final ObjectMapper json;
+    private final RequestRetryOptions retry;
+    private final Supplier<HostQueueSettings> settings;
     private volatile Clients clients;
 
-    public BackupQueue(ObjectMapper json) {
+    /** With the vault's retry settings (pgvault.vault.retry-max-tries, retry-delay): both are the app's storage calls. */
+    @Inject
+    public BackupQueue(ObjectMapper json, PgvaultConfig config) {
+        this(json, config.vault().retryMaxTries(), config.vault().retryDelay(),
+                () -> HostQueueSettings.read(ConfigProvider.getConfig()));
+    }
+
+    /** With an explicit AzureWebJobsStorage connection string (for use outside the app). */
+    public BackupQueue(ObjectMapper json, int maxTries, Duration retryDelay, String connectionString) {
+        this(json, maxTries, retryDelay, () -> new HostQueueSettings(Optional.of(connectionString), Optional.empty(),
+                Optional.empty()));
+    }
+
+    private BackupQueue(ObjectMapper json, int maxTries, Duration retryDelay, Supplier<HostQueueSettings> settings) {
         this.json = json;
+        this.settings = settings;
+        this.retry = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, Math.max(1, maxTries), Duration.ofSeconds(60),
+                retryDelay, Duration.ofSeconds(20), null);
     }
 
     /** A message taken from the queue: hidden from others until deleted or its visibility timeout ends. */
@@ -138,10 +161,10 @@ public class BackupQueue {
         if (c == null) {
             synchronized (this) {
                 if (clients == null) {
-                    HostQueueSettings s = HostQueueSettings.read(ConfigProvider.getConfig());
+                    HostQueueSettings s = settings.get();
                     s.connectionString().ifPresent(Redactor::registerSecret);
-                    QueueClient queue = build(s, NAME);
-                    QueueClient poison = build(s, POISON);
+                    QueueClient queue = build(s, NAME, retry);
+                    QueueClient poison = build(s, POISON, retry);
                     createIfMissing(queue);
                     createIfMissing(poison);
                     clients = new Clients(queue, poison);
@@ -163,8 +186,9 @@ public class BackupQueue {
         }
     }
 
-    private static QueueClient build(HostQueueSettings s, String name) {
-        QueueClientBuilder b = new QueueClientBuilder().queueName(name).messageEncoding(QueueMessageEncoding.BASE64);
+    private static QueueClient build(HostQueueSettings s, String name, RequestRetryOptions retry) {
+        QueueClientBuilder b = new QueueClientBuilder().queueName(name).messageEncoding(QueueMessageEncoding.BASE64)
+                .retryOptions(retry);
         if (s.connectionString().isPresent()) {
             return b.connectionString(s.connectionString().get()).buildClient();
         }
