@@ -63,6 +63,11 @@ ensure_postgres() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null; apt-get install -y -qq shellcheck >/dev/null
   fi
+  if ! command -v chromium >/dev/null 2>&1; then
+    # StatusPageTest loads the fleet status page in real headless Chromium.
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null; apt-get install -y -qq chromium >/dev/null
+  fi
   # The Debian package may start its own cluster on 5432; pgvault never uses it.
 }
 

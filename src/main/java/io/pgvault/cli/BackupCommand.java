@@ -3,7 +3,9 @@ package io.pgvault.cli;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.backup.BackupService;
+import io.pgvault.backup.BackupTrigger;
 import io.pgvault.backup.BackupTypes;
+import io.pgvault.fleet.ServerRegistry;
 import io.pgvault.errors.MatrixRefusedException;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
@@ -23,7 +25,7 @@ import java.util.concurrent.Callable;
  */
 @Dependent
 @Unremovable
-@Command(name = "backup", description = "Take a full backup of the configured server now (what the weekly timer runs).")
+@Command(name = "backup", description = "Take a full backup of the configured (or a registered) server now (what the weekly timer runs).")
 public class BackupCommand implements Callable<Integer> {
 
     @Inject
@@ -31,6 +33,12 @@ public class BackupCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Inject
+    ServerRegistry registry;
+
+    @Option(names = "--server", description = "A registered server (default: the settings server, PGVAULT_SERVER_NAME).")
+    String server;
 
     @Option(names = "--type", defaultValue = "full", description = "Only 'full' is supported (the support matrix); "
             + "incremental and differential are refused.")
@@ -40,7 +48,9 @@ public class BackupCommand implements Callable<Integer> {
     public Integer call() {
         BackupService.BackupResult result;
         try {
-            result = backups.backup(BackupTypes.parse(type, "--type "));
+            var parsed = BackupTypes.parse(type, "--type ");
+            result = server == null || server.isBlank() ? backups.backup(parsed)
+                    : backups.backup(registry.require(server), BackupTrigger.CLI);
         } catch (MatrixRefusedException e) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("pgvault: " + e.problem());

@@ -2,6 +2,7 @@ package io.pgvault.cli;
 
 import io.pgvault.backup.BackupService;
 import io.pgvault.backup.BackupTypes;
+import io.pgvault.fleet.ServerRegistry;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -31,12 +32,20 @@ public class PreflightCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Inject
+    ServerRegistry registry;
+
+    @Option(names = "--server", description = "A registered server (default: the settings server, PGVAULT_SERVER_NAME).")
+    String server;
+
     @Option(names = "--type", defaultValue = "full", description = "Backup type to judge: full (incremental and differential are refused).")
     String type;
 
     @Override
     public Integer call() {
-        var verdict = backups.preflight(BackupTypes.parse(type, "--type "), Instant.now()).verdict();
+        var parsed = BackupTypes.parse(type, "--type ");
+        var verdict = (server == null || server.isBlank() ? backups.preflight(parsed, Instant.now())
+                : backups.preflight(registry.require(server), parsed, Instant.now())).verdict();
         spec.commandLine().getOut().print(verdict.renderTable());
         spec.commandLine().getOut().flush();
         return verdict.allowed() ? 0 : REFUSED;

@@ -1,6 +1,7 @@
 package io.pgvault.cli;
 
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.fleet.ServerRegistry;
 import io.pgvault.retention.RetentionService;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
@@ -24,6 +25,9 @@ public class PruneCommand implements Callable<Integer> {
     @Inject
     PgvaultConfig config;
 
+    @Inject
+    ServerRegistry registry;
+
     @Option(names = "--dry-run", description = "Print what would be deleted and kept, and why; delete nothing.")
     boolean dryRun;
 
@@ -33,7 +37,10 @@ public class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String s = server == null || server.isBlank() ? config.serverName() : server;
-        RetentionService.Outcome o = retention.prune(s, dryRun);
+        // a registered server's own retention rules; the settings' for the settings server or an unregistered name
+        RetentionService.Outcome o = registry.get(s).filter(r -> !r.entry().readOnly())
+                .map(r -> retention.prune(s, r.entry().policy().retention(), dryRun))
+                .orElseGet(() -> retention.prune(s, dryRun));
         var plan = o.plan();
         System.out.printf("retention of server %s at %s: %s%s%n", plan.server(), plan.now(), plan.policy(),
                 dryRun ? " (dry run: nothing is deleted)" : "");

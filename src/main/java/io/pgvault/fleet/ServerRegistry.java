@@ -49,16 +49,23 @@ public class ServerRegistry {
     /** Every server: the settings server first, then the registered ones by name. */
     public List<ServerEntry> list() {
         List<ServerEntry> out = new ArrayList<>();
-        ServerEntry own = configEntry();
-        out.add(own);
-        for (String blob : vault.names(PREFIX)) {
-            String name = blob.substring(PREFIX.length()).replaceFirst("\\.json$", "");
-            if (name.equals(own.name()) || !BackupLayout.SERVER_NAME.matcher(name).matches()) {
-                continue;
-            }
+        out.add(configEntry());
+        for (String name : registeredNames()) {
             read(name).ifPresent(r -> out.add(r.entry()));
         }
-        out.subList(1, out.size()).sort(Comparator.comparing(ServerEntry::name));
+        return out;
+    }
+
+    /** Names of the registered servers (not the settings server), sorted; one listing, no reads. */
+    public List<String> registeredNames() {
+        List<String> out = new ArrayList<>();
+        for (String blob : vault.names(PREFIX)) {
+            String name = blob.substring(PREFIX.length()).replaceFirst("\\.json$", "");
+            if (!name.equals(config.serverName()) && BackupLayout.SERVER_NAME.matcher(name).matches()) {
+                out.add(name);
+            }
+        }
+        out.sort(Comparator.naturalOrder());
         return out;
     }
 
@@ -73,15 +80,19 @@ public class ServerRegistry {
 
     /** The entry of {@code name}, or NOT_FOUND with a HINT. */
     public ServerEntry require(String name) {
-        return get(name).map(Registered::entry).orElseThrow(() -> new PgvaultException(ErrorKind.NOT_FOUND,
-                "Server " + name + " is not registered.", "no " + path(name) + " in the vault",
-                "List the servers with GET /api/servers or bin/pgvault servers; register one with POST /api/protect "
-                        + "or bin/pgvault servers add."));
+        return get(name).map(Registered::entry).orElseThrow(() -> notRegistered(name));
+    }
+
+    /** NOT_FOUND for a server that is not registered. */
+    public PgvaultException notRegistered(String name) {
+        return new PgvaultException(ErrorKind.NOT_FOUND, "Server " + name + " is not registered.",
+                "no " + path(name) + " in the vault", "List the servers with GET /api/servers or bin/pgvault servers; "
+                        + "register one with POST /api/protect or bin/pgvault servers add.");
     }
 
     /** Registers a new server (If-None-Match *); CONFLICT if it exists. Returns it with its ETag. */
     public Registered create(ServerEntry entry) {
-        refuseSettingsServer(entry.name());
+        requireEditable(entry.name());
         try {
             return new Registered(entry, vault.createJson(path(entry.name()), stored(entry)));
         } catch (PgvaultException e) {
@@ -97,7 +108,7 @@ public class ServerRegistry {
 
     /** Changes a registered server only if it is still the version read ({@code etag}); the loser gets CONFLICT. */
     public Registered update(ServerEntry entry, String etag) {
-        refuseSettingsServer(entry.name());
+        requireEditable(entry.name());
         if (etag == null || etag.isBlank()) {
             throw new PgvaultException(ErrorKind.INVALID_REQUEST, "An update needs the etag of the version it changes.",
                     "no etag for server " + entry.name(), "Read the entry (GET /api/servers) and send its etag.");
@@ -114,7 +125,7 @@ public class ServerRegistry {
 
     /** Removes a server's registry document if it is still the version read; CONFLICT if it changed. */
     public void remove(String name, String etag) {
-        refuseSettingsServer(name);
+        requireEditable(name);
         if (!vault.deleteIfMatch(path(name), etag)) {
             throw lostRace(name, etag);
         }
@@ -144,7 +155,8 @@ public class ServerRegistry {
                 e.sslmode(), e.placement(), e.policy(), e.state(), false);
     }
 
-    private void refuseSettingsServer(String name) {
+    /** CONFLICT if {@code name} is the settings server (read-only here). */
+    public void requireEditable(String name) {
         if (BackupLayout.checkServer(name).equals(config.serverName())) {
             throw new PgvaultException(ErrorKind.CONFLICT, "Server " + name + " is defined by the app's settings.",
                     "PGVAULT_SERVER_NAME=" + name + " (a read-only entry)",

@@ -72,6 +72,11 @@ public class JobStore {
         return status.read(server);
     }
 
+    /** Deletes the server's status document (its backups are gone). */
+    public void deleteStatus(String server) {
+        vault.deleteIfExists(StatusBook.path(server));
+    }
+
     /** Changes the server's status document (If-Match, again on a lost race); returns the new status. */
     public ServerStatus updateStatus(String server, java.util.function.UnaryOperator<ServerStatus> change) {
         return status.update(server, change);

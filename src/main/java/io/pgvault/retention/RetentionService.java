@@ -226,7 +226,7 @@ public class RetentionService {
         return Optional.empty();
     }
 
-    private void delete(String server, Decision d, Instant now) {
+    void delete(String server, Decision d, Instant now) {
         Manifest m = vault.manifest(server, d.backupId()).orElse(null);
         if (m == null) {
             return; // deleted by someone else meanwhile

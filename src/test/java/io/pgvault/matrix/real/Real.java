@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Shared helpers of the support-matrix tests on real conditions: the real PostgreSQL server (and its streaming
  * standby), the real Azurite vault, and the checks every refusal must pass (job Refused, no backup blob).
  */
-final class Real {
+public final class Real {
 
     /** Server name of the %test profile. */
     static final String SERVER = "test-pg";
@@ -34,7 +34,7 @@ final class Real {
      * Port of a real streaming standby of the test server ({@code pg_basebackup -R}). Uses PGVAULT_STANDBY_PORT
      * when the environment has it, else runs {@code scripts/services.sh standby} on the run dir (idempotent).
      */
-    static synchronized int standbyPort() {
+    public static synchronized int standbyPort() {
         String fromEnv = System.getenv("PGVAULT_STANDBY_PORT");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Integer.parseInt(fromEnv);
