@@ -8,15 +8,13 @@ import io.pgvault.roles.SqlScript;
 import io.pgvault.roles.SqlSyntaxException;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
+import io.pgvault.vault.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -69,7 +67,7 @@ public final class RestoreKit {
         Map<String, byte[]> out = new LinkedHashMap<>();
         try {
             script = SqlScanner.scan(new String(rolesSql, StandardCharsets.ISO_8859_1));
-            out.put(ROLES_MANAGED, RoleFilter.toPsql(RoleFilter.filter(script, false), header(false))
+            out.put(ROLES_MANAGED, RoleFilter.toPsql(RoleFilter.filter(script, false), header(false), true)
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.put(ROLES_KEEP_SUPERUSER, RoleFilter.toPsql(RoleFilter.filter(script, true), header(true))
                     .getBytes(StandardCharsets.ISO_8859_1));
@@ -91,6 +89,8 @@ public final class RestoreKit {
                 : "a managed server (restore.sh): SUPERUSER, REPLICATION and BYPASSRLS turned into NO...")
                 + ";\n-- reserved roles (azure_*, azuresu, replication, pg_*) and their grants left out; statements about\n"
                 + "-- the role psql connects as and the server's bootstrap superuser are skipped.\n"
+                + (keepSuperuser ? "" : "-- Run by a non-superuser admin (Azure's): without those attributes and GRANTED BY, roles that\n"
+                        + "-- are superusers here skipped, and the admin made a member of each role (to restore its objects).\n")
                 + "-- Run with: psql -X -d postgres -f <this file>\n";
     }
 
@@ -111,7 +111,7 @@ public final class RestoreKit {
         for (Manifest.File f : m.files()) {
             sb.append(f.sha256()).append("  ").append(f.path()).append('\n');
         }
-        kit.forEach((name, content) -> sb.append(HexFormat.of().formatHex(sha256(content))).append("  ").append(name)
+        kit.forEach((name, content) -> sb.append(Sha256.hex(content)).append("  ").append(name)
                 .append('\n'));
         return sb.toString();
     }
@@ -164,14 +164,6 @@ public final class RestoreKit {
     private static String lineOf(byte[] script, int line) {
         String[] lines = new String(script, StandardCharsets.UTF_8).split("\n", -1);
         return line >= 1 && line <= lines.length ? lines[line - 1] : "";
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static byte[] resource(String name) {
