@@ -271,12 +271,14 @@ public class ServerInspector {
                 "SQLSTATE " + e.getSQLState() + ": " + e.getMessage(),
                 switch (String.valueOf(e.getSQLState())) {
                     case "28P01", "28000" -> "Check PGVAULT_PG_USER / PGVAULT_PG_PASSWORD (or the Entra role of the "
-                            + "managed identity with PGVAULT_PG_AUTH=entra).";
+                            + "managed identity with PGVAULT_PG_AUTH=entra; for a registered server: the user, auth and "
+                            + "passwordRef of its entry).";
                     case "3D000" -> "The database disappeared during inspection; run the backup again.";
                     case "55P03" -> "Another session holds a lock that blocks reading a table (e.g. a long ALTER TABLE "
                             + "or LOCK TABLE); run the backup when it has finished (pgvault waits "
                             + "PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT for a lock).";
-                    case "08001", "08006", "08004" -> "Check PGVAULT_PG_HOST / PGVAULT_PG_PORT, the server's firewall "
+                    case "08001", "08006", "08004" -> "Check PGVAULT_PG_HOST / PGVAULT_PG_PORT (for a registered "
+                            + "server: the host and port of its entry), the server's firewall "
                             + "rules or VNet integration, and that the server is running.";
                     default -> "Check the server's log and that the login role may CONNECT to every database.";
                 }, e);

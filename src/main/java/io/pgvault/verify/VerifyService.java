@@ -3,6 +3,7 @@ package io.pgvault.verify;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.catalog.BackupLookup;
+import io.pgvault.config.PgvaultConfig;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.JobWatch;
@@ -36,6 +37,7 @@ public class VerifyService {
     /** Name prefix of a test restore's line in the job record, before the dump's path. */
     public static final String TEST_RESTORE = "test restore of ";
 
+    private final PgvaultConfig config;
     private final BackupLookup backups;
     private final JobStore jobs;
     private final ScratchRestore scratch;
@@ -43,7 +45,9 @@ public class VerifyService {
     private final JobWatch watch;
     private final VerifyQueue queue = new VerifyQueue();
 
-    public VerifyService(BackupLookup backups, JobStore jobs, ScratchRestore scratch, VerifyRun runs, JobWatch watch) {
+    public VerifyService(PgvaultConfig config, BackupLookup backups, JobStore jobs, ScratchRestore scratch, VerifyRun runs,
+            JobWatch watch) {
+        this.config = config;
         this.backups = backups;
         this.jobs = jobs;
         this.scratch = scratch;
@@ -55,7 +59,7 @@ public class VerifyService {
     public VerifyAccepted start(VerifyRequest request) {
         VerifyRequest r = request == null ? new VerifyRequest(null, null, null) : request;
         String server = backups.server(r.server());
-        boolean testRestore = testRestore(r.testRestore());
+        boolean testRestore = testRestore(r.testRestore(), server);
         // a verify has always accepted an id with white space around it (it only reads the backup)
         List<Manifest> manifests = backups.backups(server, r.backupId() == null ? null : r.backupId().strip(), true);
         // one verify per server at a time (each re-reads whole backups): its job records say whether one runs
@@ -130,9 +134,17 @@ public class VerifyService {
                         .thenComparing(j -> j.startedAt() == null ? Instant.EPOCH : j.startedAt()));
     }
 
-    private boolean testRestore(Boolean requested) {
+    private boolean testRestore(Boolean requested, String server) {
+        // The scratch database is on the settings server: another server's dumps are never restored into it.
+        boolean own = server.equals(config.serverName());
         if (requested == null) {
-            return scratch.name().isPresent();
+            return own && scratch.name().isPresent();
+        }
+        if (requested && !own) {
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A test restore of server " + server + " was asked "
+                    + "for, but test restores run only on the settings server.", "testRestore: true; server " + server
+                    + " is not PGVAULT_SERVER_NAME=" + config.serverName(), "Verify without testRestore: every file is "
+                            + "still read back, its SHA-256 checked and its dump listed with pg_restore --list.");
         }
         if (requested && scratch.name().isEmpty()) {
             throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A test restore was asked for, but no scratch database is configured.",

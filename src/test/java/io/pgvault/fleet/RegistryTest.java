@@ -12,6 +12,9 @@ import io.pgvault.jobs.ServerStatus;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
+import io.pgvault.verify.VerifyAccepted;
+import io.pgvault.verify.VerifyRequest;
+import io.pgvault.verify.VerifyService;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +51,9 @@ class RegistryTest {
 
     @Inject
     PgvaultConfig config;
+
+    @Inject
+    VerifyService verifies;
 
     @BeforeEach
     void emptyVault() {
@@ -125,6 +131,21 @@ class RegistryTest {
         String stored = TestServices.vaultContainer().getBlobClient(ServerRegistry.path(Fleet.B)).downloadContent().toString();
         assertTrue(stored.contains("env:PGVAULT_PG_PASSWORD"), stored);
         assertTrue(TestServices.vaultBlobs().contains(BackupLayout.jobPath(Fleet.B, "backup-" + m.backupId())));
+    }
+
+    @Test
+    void aRegisteredServerIsVerifiedWithoutATestRestoreIntoTheSettingsServer() throws Exception {
+        registry.create(Fleet.b().checked(null));
+        String id = backups.backup(registry.require(Fleet.B), BackupTrigger.CLI).manifest().backupId();
+        PgvaultException e = assertKind(ErrorKind.INVALID_REQUEST,
+                () -> verifies.start(new VerifyRequest(Fleet.B, "latest", true)));
+        assertTrue(e.hint().contains("Verify without testRestore"), e.render());
+        VerifyAccepted a = verifies.start(new VerifyRequest(Fleet.B, "latest", null));
+        JobRecord done = verifies.await(Fleet.B, List.of(a.verifyId()), java.time.Duration.ofMinutes(2)).get(0);
+        assertEquals(JobRecord.SUCCEEDED, done.state(), String.valueOf(done.error()));
+        assertEquals(null, done.target(), "no test restore by default for a registered server");
+        assertEquals(JobState.SUCCEEDED, jobs.status(Fleet.B).orElseThrow().verifyOf(id).orElseThrow().state(),
+                "the status document holds the verify of the backup");
     }
 
     @Test

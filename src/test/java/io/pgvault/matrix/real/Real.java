@@ -93,9 +93,13 @@ public final class Real {
         return state;
     }
 
-    /** Every vault blob that is not a job record: what a refused backup must not have written. */
+    /**
+     * Every vault blob that is not a job record or the server's status document (which records how the job ended):
+     * what a refused backup must not have written.
+     */
     static List<String> blobsOtherThanJobs() {
-        return TestServices.vaultBlobs().stream().filter(n -> !n.startsWith(SERVER + "/.jobs/")).toList();
+        return TestServices.vaultBlobs().stream().filter(n -> !n.startsWith(SERVER + "/.jobs/")
+                && !n.equals(".status/" + SERVER + ".json")).toList();
     }
 
     /** The backup id a refusal names ("Backup 20260105T020000Z of server ..."). */
@@ -121,7 +125,7 @@ public final class Real {
         assertTrue(job.error().message().contains("HINT:"), "the job's error carries a HINT: " + job.error());
         assertEquals(List.of(), TestServices.vaultBlobs().stream()
                 .filter(n -> n.startsWith(SERVER + "/" + backupId + "/")).toList(), "no blob under the backup's prefix");
-        assertEquals(List.of(), blobsOtherThanJobs(), "a refused backup writes nothing but its job record");
+        assertEquals(List.of(), blobsOtherThanJobs(), "a refused backup writes nothing but its job record (and status)");
         return job;
     }
 }
