@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -172,7 +171,7 @@ public class VaultStore {
     }
 
     /** Names of the blobs under a prefix last changed before {@code cutoff} (one listing, no reads). */
-    public List<String> namesChangedBefore(String prefix, Instant cutoff) {
+    public List<String> namesChangedBefore(String prefix, java.time.Instant cutoff) {
         List<String> out = new ArrayList<>();
         try {
             container().listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(i -> {

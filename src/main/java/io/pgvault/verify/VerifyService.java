@@ -3,7 +3,6 @@ package io.pgvault.verify;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.catalog.BackupLookup;
-import io.pgvault.config.PgvaultConfig;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.JobWatch;
@@ -37,7 +36,6 @@ public class VerifyService {
     /** Name prefix of a test restore's line in the job record, before the dump's path. */
     public static final String TEST_RESTORE = "test restore of ";
 
-    private final PgvaultConfig config;
     private final BackupLookup backups;
     private final JobStore jobs;
     private final ScratchRestore scratch;
@@ -45,9 +43,7 @@ public class VerifyService {
     private final JobWatch watch;
     private final VerifyQueue queue = new VerifyQueue();
 
-    public VerifyService(PgvaultConfig config, BackupLookup backups, JobStore jobs, ScratchRestore scratch, VerifyRun runs,
-            JobWatch watch) {
-        this.config = config;
+    public VerifyService(BackupLookup backups, JobStore jobs, ScratchRestore scratch, VerifyRun runs, JobWatch watch) {
         this.backups = backups;
         this.jobs = jobs;
         this.scratch = scratch;
@@ -136,14 +132,14 @@ public class VerifyService {
 
     private boolean testRestore(Boolean requested, String server) {
         // The scratch database is on the settings server: another server's dumps are never restored into it.
-        boolean own = server.equals(config.serverName());
+        boolean own = server.equals(backups.server(null));
         if (requested == null) {
             return own && scratch.name().isPresent();
         }
         if (requested && !own) {
             throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A test restore of server " + server + " was asked "
                     + "for, but test restores run only on the settings server.", "testRestore: true; server " + server
-                    + " is not PGVAULT_SERVER_NAME=" + config.serverName(), "Verify without testRestore: every file is "
+                    + " is not PGVAULT_SERVER_NAME=" + backups.server(null), "Verify without testRestore: every file is "
                             + "still read back, its SHA-256 checked and its dump listed with pg_restore --list.");
         }
         if (requested && scratch.name().isEmpty()) {
