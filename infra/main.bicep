@@ -81,6 +81,15 @@ param pgServerRegion string = ''
 @description('NCRONTAB schedule of the weekly backup, with seconds (BACKUP_SCHEDULE). The matrix allows one backup a week.')
 param backupSchedule string = '0 0 2 * * Sun'
 
+@description('NCRONTAB schedule of the fleet scheduler pass (SCHEDULER_SCHEDULE): each pass queues the registered servers whose weekly slot has come. Hourly by default.')
+param schedulerSchedule string = '0 0 * * * *'
+
+@description('Name of the Key Vault that holds the password secrets of registered servers (auth password, a Key Vault secret URI as passwordRef); empty: none (every registered server uses Entra). The key vault must use the Azure RBAC permission model.')
+param serversKeyVaultName string = ''
+
+@description('Resource group of serversKeyVaultName; required with it.')
+param serversKeyVaultResourceGroupName string = ''
+
 @description('Time zone of backupSchedule (WEBSITE_TIME_ZONE; on Linux a tz database name such as Europe/London); empty: UTC.')
 param websiteTimeZone string = ''
 
@@ -428,6 +437,21 @@ module pgPasswordAccess 'app/rbac-keyvault.bicep' = if (usePassword) {
   }
 }
 
+// Registered servers with auth password: the identity may read the secrets of that one key vault (their
+// passwordRef URIs point into it), never a resource group or subscription.
+var useServersKeyVault = !empty(serversKeyVaultName)
+var serversKeyVaultRg = !useServersKeyVault ? rg.name : (!empty(serversKeyVaultResourceGroupName) ? serversKeyVaultResourceGroupName : fail('serversKeyVaultName needs serversKeyVaultResourceGroupName: the resource group of that key vault. HINT: set serversKeyVaultResourceGroupName.'))
+
+module serversSecretsAccess 'app/rbac-keyvault.bicep' = if (useServersKeyVault) {
+  name: 'servers-secrets-access'
+  scope: resourceGroup(serversKeyVaultRg)
+  params: {
+    principalId: identity.outputs.PRINCIPAL_ID
+    keyVaultName: serversKeyVaultName
+    roleDefinitionId: keyVaultSecretsUserRole
+  }
+}
+
 module functionApp 'app/function.bicep' = {
   name: 'function'
   scope: rg
@@ -447,6 +471,7 @@ module functionApp 'app/function.bicep' = {
     integrationSubnetId: integrationSubnetId
     allowedInboundIpRanges: allowedInboundIpRanges
     backupSchedule: backupSchedule
+    schedulerSchedule: schedulerSchedule
     websiteTimeZone: websiteTimeZone
     backupServerName: !empty(backupServerName) ? backupServerName : split(pgHost, '.')[0]
     pgHost: pgHost

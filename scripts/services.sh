@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (if missing), starts and stops the real services pgvault runs against locally:
-# a PostgreSQL server from Debian's packages and the Azurite blob emulator from npm.
+# a PostgreSQL server from Debian's packages and the Azurite blob and queue emulators from npm.
 # Both listen on 127.0.0.1 on free ports, keep their data in a temp run dir, and are stopped by PID.
 #
 #   scripts/services.sh start [RUN_DIR]   # prints nothing but progress; writes RUN_DIR/env.sh
@@ -9,6 +9,7 @@
 #   scripts/services.sh azurite-stop  RUN_DIR  # stops Azurite gracefully (its data stays), for fault tests
 #   scripts/services.sh azurite-start RUN_DIR  # starts it again on the same port with the same data dir
 #   scripts/services.sh target-sas RUN_DIR CONTAINER  # makes a container in the restore-target account, prints a SAS (rcwl)
+#   scripts/services.sh cluster RUN_DIR NAME  # one more empty PostgreSQL cluster (a fleet server); prints its port
 #
 # Without RUN_DIR, start makes a new private one (mktemp -d, mode 700) and prints its path last; the other
 # commands need it (or PGVAULT_RUN_DIR). A given RUN_DIR must be a directory of ours that no one else can
@@ -110,6 +111,15 @@ pg_base() {
   cat "$RUN_DIR/pg-base"
 }
 
+start_azurite_queue() { # start_azurite_queue PORT: the fleet's backup queue (AzureWebJobsStorage's queues)
+  nohup "$ROOT/tools/azurite/node_modules/.bin/azurite-queue" --queueHost 127.0.0.1 --queuePort "$1" \
+    --location "$RUN_DIR/azurite-queue" --skipApiVersionCheck --disableTelemetry --silent >>"$RUN_DIR/azurite-queue.log" 2>&1 &
+  echo $! >"$RUN_DIR/azurite-queue.pid"
+  if ! wait_for 60 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1"; then
+    log "Azurite queue did not start; see $RUN_DIR/azurite-queue.log"; exit 1
+  fi
+}
+
 start_azurite() { # start_azurite PORT
   nohup "$ROOT/tools/azurite/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$1" \
     --location "$RUN_DIR/azurite" --skipApiVersionCheck --disableTelemetry --silent >>"$RUN_DIR/azurite.log" 2>&1 &
@@ -165,12 +175,17 @@ start() {
   mkdir -p "$RUN_DIR/azurite"
   start_azurite "$az_port"
   log "Azurite blob on 127.0.0.1:$az_port"
-  write_env "$bin" "$pg_port" "$az_port" "$target_port"
+  local queue_port; queue_port=$(free_port)
+  mkdir -p "$RUN_DIR/azurite-queue"
+  start_azurite_queue "$queue_port"
+  log "Azurite queue on 127.0.0.1:$queue_port"
+  write_env "$bin" "$pg_port" "$az_port" "$target_port" "$queue_port"
   echo "$RUN_DIR"
 }
 
-write_env() { # write_env PG_BIN PG_PORT AZURITE_PORT TARGET_PG_PORT
+write_env() { # write_env PG_BIN PG_PORT AZURITE_PORT TARGET_PG_PORT QUEUE_PORT
   local blob="http://127.0.0.1:$3/devstoreaccount1"
+  local queue="http://127.0.0.1:$5/devstoreaccount1"
   local target_blob="http://127.0.0.1:$3/$TARGET_ACCOUNT"
   (umask 077; cat >"$RUN_DIR/env.sh" <<EOF
 # Written by scripts/services.sh start; points pgvault at the local services.
@@ -189,6 +204,10 @@ export PGVAULT_TARGET_BLOB_ENDPOINT='$target_blob'
 export PGVAULT_TARGET_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$TARGET_ACCOUNT;AccountKey=$TARGET_KEY;BlobEndpoint=$target_blob;'
 export PGVAULT_RESTORE_ALLOWED_ENDPOINTS='$blob,$target_blob'
 export PGVAULT_TARGET_PG_PORT=$4
+export PGVAULT_AZURITE_QUEUE_PORT=$5
+export PGVAULT_AZURITE_QUEUE_ENDPOINT='$queue'
+# The Functions host's storage (the fleet's backup queue lives here); locally the vault's account in Azurite.
+export AzureWebJobsStorage='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=$blob;QueueEndpoint=$queue;'
 EOF
   )
 }
@@ -218,22 +237,54 @@ standby() {
   log "standby on 127.0.0.1:$port"
 }
 
+cluster() { # cluster NAME: an extra cluster for fleet tests; idempotent; its port goes to env.sh and stdout
+  need_run_dir
+  local name="${1:?cluster name}"
+  case "$name" in
+    *[!a-z0-9]* | "") log "cluster name must be lowercase letters or digits: $name"; exit 2 ;;
+  esac
+  local bin; bin=$(pg_bin)
+  local base; base=$(pg_base)
+  local var="PGVAULT_CLUSTER_${name^^}_PORT"
+  if as_postgres test -f "$base/c-$name/postmaster.pid" \
+      && as_postgres "$bin/pg_ctl" -D "$base/c-$name" status >/dev/null 2>&1; then
+    sed -n "s/^export $var=//p" "$RUN_DIR/env.sh"
+    return 0
+  fi
+  local port; port=$(free_port)
+  as_postgres rm -rf "$base/c-$name"
+  init_cluster "$base/c-$name"
+  append_conf "$base/c-$name/postgresql.conf" "listen_addresses = '127.0.0.1'" "port = $port" \
+    "unix_socket_directories = '$base/sock'" "fsync = off" "synchronous_commit = off" "shared_buffers = 32MB" \
+    "max_connections = 30"
+  as_postgres "$bin/pg_ctl" -D "$base/c-$name" -l "$base/log/c-$name.log" -w -t 60 start >/dev/null
+  sed -i "/^export $var=/d" "$RUN_DIR/env.sh"
+  echo "export $var=$port" >>"$RUN_DIR/env.sh"
+  log "cluster $name on 127.0.0.1:$port"
+  echo "$port"
+}
+
 stop() {
   need_run_dir
   local bin; bin=$(pg_bin || true)
   local base; base=$(pg_base 2>/dev/null || true)
   if [ -n "$base" ] && [ -n "$bin" ]; then
-    for d in standby target pg; do
+    local d extra
+    extra=$(as_postgres ls "$base" 2>/dev/null | grep '^c-' || true)
+    for d in standby target pg $extra; do
       if as_postgres test -f "$base/$d/postmaster.pid"; then
         as_postgres "$bin/pg_ctl" -D "$base/$d" -m immediate -w stop >/dev/null 2>&1 || true
       fi
     done
     case "$base" in /tmp/pgvault-pg.*) as_postgres rm -rf "$base" ;; esac
   fi
-  if [ -f "$RUN_DIR/azurite.pid" ]; then
-    kill "$(cat "$RUN_DIR/azurite.pid")" 2>/dev/null || true
-    rm -f "$RUN_DIR/azurite.pid"
-  fi
+  local f
+  for f in azurite.pid azurite-queue.pid; do
+    if [ -f "$RUN_DIR/$f" ]; then
+      kill "$(cat "$RUN_DIR/$f")" 2>/dev/null || true
+      rm -f "$RUN_DIR/$f"
+    fi
+  done
 }
 
 azurite_stop() {
@@ -296,5 +347,6 @@ case "$CMD" in
   azurite-stop) azurite_stop ;;
   azurite-start) azurite_start ;;
   target-sas) target_sas "${3:-}" ;;
-  *) echo "usage: $0 start|stop|standby|azurite-stop|azurite-start|target-sas [RUN_DIR] [CONTAINER]" >&2; exit 2 ;;
+  cluster) cluster "${3:-}" ;;
+  *) echo "usage: $0 start|stop|standby|azurite-stop|azurite-start|target-sas|cluster [RUN_DIR] [CONTAINER|NAME]" >&2; exit 2 ;;
 esac

@@ -61,6 +61,9 @@ param allowedInboundIpRanges array = []
 @description('NCRONTAB schedule of the weekly backup (six fields, with seconds), read by the timer trigger as %BACKUP_SCHEDULE%.')
 param backupSchedule string = '0 0 2 * * Sun'
 
+@description('NCRONTAB schedule of the fleet scheduler pass (six fields, with seconds), read by the timer trigger as %SCHEDULER_SCHEDULE%; hourly by default.')
+param schedulerSchedule string = '0 0 * * * *'
+
 @description('Time zone of the schedule (Linux: a tz database name such as Europe/London); empty: UTC.')
 param websiteTimeZone string = ''
 
@@ -209,6 +212,7 @@ var isElastic = startsWith(planSku, 'EP')
 // pgvault-omitted: PGVAULT_VAULT_RETRY_DELAY (the default first delay of that policy suits Azure Storage; the fault tests lower it)
 // pgvault-omitted: PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES (Azure's own 256 MiB cap of Copy Blob From URL; the app default is that cap)
 // pgvault-omitted: PGVAULT_VERIFY_SCRATCH_DATABASE (test restores into the production server are opt-in; set it by hand to turn them on)
+// pgvault-omitted: PGVAULT_QUEUE_RETRY_DELAY (only bin/pgvault fleet run reads it; in Azure host.json's queues.visibilityTimeout spaces the retries)
 // pgvault-omitted: PGVAULT_VERIFY_SCRATCH_ROLE (only used with PGVAULT_VERIFY_SCRATCH_DATABASE; the default pgvault_scratch suits)
 var appSettings = union({
   FUNCTIONS_EXTENSION_VERSION: '~4'
@@ -221,6 +225,9 @@ var appSettings = union({
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   BACKUP_SCHEDULE: backupSchedule
+  SCHEDULER_SCHEDULE: schedulerSchedule
+  // The same number as host.json's extensions.queues.maxDequeueCount: backupServer records the last attempt Failed.
+  PGVAULT_QUEUE_MAX_DEQUEUE_COUNT: '5'
   PGVAULT_SERVER_NAME: backupServerName
   PGVAULT_PG_HOST: pgHost
   PGVAULT_PG_PORT: string(pgPort)

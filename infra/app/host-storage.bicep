@@ -40,5 +40,24 @@ resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
+// The fleet's fan-out: the scheduler (and backupNow) put one message per due server on pgvault-backups; the
+// backupServer queue trigger drains it; after maxDequeueCount failed attempts (host.json) the host moves a
+// message to pgvault-backups-poison. Declared here so that they exist before the first scheduler pass.
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: hostStorage
+  name: 'default'
+}
+
+resource backupQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: 'pgvault-backups'
+}
+
+resource backupPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: 'pgvault-backups-poison'
+}
+
 output NAME string = hostStorage.name
 output ID string = hostStorage.id
+output QUEUE_NAME string = backupQueue.name

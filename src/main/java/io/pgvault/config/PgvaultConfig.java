@@ -43,6 +43,9 @@ public interface PgvaultConfig {
     /** Which backups are kept, and for how long. */
     Retention retention();
 
+    /** The fleet's backup queue (pgvault-backups in AzureWebJobsStorage). */
+    Queue queue();
+
     /** Job records. */
     Jobs jobs();
 
@@ -316,5 +319,19 @@ public interface PgvaultConfig {
         /** Whether each successful backup run prunes what the rules no longer keep (else only bin/pgvault prune does). */
         @WithDefault("true")
         boolean pruneAfterBackup();
+    }
+
+    /** How messages of the backup queue are retried (the Functions host does it in Azure; bin/pgvault fleet run locally). */
+    interface Queue {
+        /**
+         * Attempts per message before it goes to pgvault-backups-poison; the last one records the job Failed. Must
+         * equal host.json's extensions.queues.maxDequeueCount (InfraConsistencyTest checks).
+         */
+        @WithDefault("5")
+        int maxDequeueCount();
+
+        /** bin/pgvault fleet run: how long a failed message waits before its next attempt (host.json's visibilityTimeout in Azure). */
+        @WithDefault("PT5M")
+        java.time.Duration retryDelay();
     }
 }

@@ -24,7 +24,9 @@ public enum ErrorKind {
     /** pg_dump or pg_dumpall failed; the evidence is the tool's own stderr. */
     DUMP_FAILED("dump-failed", 502),
     /** The vault storage account or container could not be reached or written. */
-    VAULT_UNAVAILABLE("vault-unavailable", 502);
+    VAULT_UNAVAILABLE("vault-unavailable", 502),
+    /** The backup queue (pgvault-backups in the Functions host's storage, AzureWebJobsStorage) could not be reached. */
+    QUEUE_UNAVAILABLE("queue-unavailable", 502);
 
     private final String code;
     private final int httpStatus;

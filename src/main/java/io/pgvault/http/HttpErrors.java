@@ -26,8 +26,8 @@ public class HttpErrors {
      * Every function pgvault serves under /api, as its {@code @Funq} names them; the 404 answer lists them.
      * FunctionListTest compares this list with the {@code @Funq} methods of the code, so it cannot drift.
      */
-    public static final List<String> FUNCTIONS = List.of("backups", "jobs", "preflight", "protect", "restore",
-            "restoreStatus", "servers", "unprotect", "verify", "verifyStatus");
+    public static final List<String> FUNCTIONS = List.of("backupNow", "backups", "jobs", "preflight", "protect",
+            "restore", "restoreStatus", "servers", "unprotect", "verify", "verifyStatus");
 
     void routes(@Observes Router router) {
         // Every route: with quarkus.http.root-path=/api this router is mounted under /api, so its paths are

@@ -12,7 +12,9 @@ public enum JobState {
     SUCCEEDED("Succeeded"),
     FAILED("Failed"),
     REFUSED("Refused"),
-    INTERRUPTED("Interrupted");
+    INTERRUPTED("Interrupted"),
+    /** A queued job that had nothing left to do (its server was no longer protected when its turn came). */
+    CANCELLED("Cancelled");
 
     private final String spelling;
 
@@ -20,9 +22,9 @@ public enum JobState {
         this.spelling = spelling;
     }
 
-    /** Whether a job in this state has ended: Succeeded, Failed, Refused or Interrupted. */
+    /** Whether a job in this state has ended: Succeeded, Failed, Refused, Interrupted or Cancelled. */
     public boolean terminal() {
-        return this == SUCCEEDED || this == FAILED || this == REFUSED || this == INTERRUPTED;
+        return this == SUCCEEDED || this == FAILED || this == REFUSED || this == INTERRUPTED || this == CANCELLED;
     }
 
     @JsonValue

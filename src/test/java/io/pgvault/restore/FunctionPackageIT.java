@@ -58,6 +58,26 @@ class FunctionPackageIT {
     }
 
     @Test
+    void theFleetSchedulerRunsOnTheSchedulerScheduleSetting() throws IOException {
+        JsonNode function = read("scheduleBackups/function.json");
+        JsonNode timer = binding(function, "timerTrigger");
+        assertEquals("%SCHEDULER_SCHEDULE%", timer.path("schedule").asText(), "timer binding: " + timer);
+        assertEquals("io.pgvault.fanout.ScheduleBackupsFunction.run", function.path("entryPoint").asText());
+    }
+
+    @Test
+    void backupServerDrainsTheBackupQueueOfTheHostAccount() throws IOException {
+        JsonNode function = read("backupServer/function.json");
+        JsonNode queue = binding(function, "queueTrigger");
+        assertEquals("pgvault-backups", queue.path("queueName").asText(), "queue binding: " + queue);
+        assertEquals("AzureWebJobsStorage", queue.path("connection").asText(), "queue binding: " + queue);
+        assertEquals("in", queue.path("direction").asText());
+        assertEquals("io.pgvault.fanout.BackupServerFunction.run", function.path("entryPoint").asText());
+        assertTrue(Files.isRegularFile(DIR.resolve("backupServer").resolve(function.path("scriptFile").asText())),
+                "the scriptFile exists: " + function.path("scriptFile").asText());
+    }
+
+    @Test
     void hostJsonIsTheProjectsOwn() throws IOException {
         JsonNode host = read("host.json");
         assertEquals(JSON.readTree(Path.of("host.json").toFile()), host, "the package's host.json is ./host.json");

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * shellcheck (every severity, info included) over the restore kit's {@code restore.sh}, {@code scripts/*.sh}, {@code bin/pgvault} and
- * {@code bench/run.sh}.
+ * {@code bench/run.sh} and {@code bench/fleet.sh}.
  * scripts/services.sh installs shellcheck with the other services' packages, so a clean clone has it.
  */
 class ShellcheckTest {
@@ -29,6 +29,7 @@ class ShellcheckTest {
         cmd.add(RESTORE_SH.toString());
         cmd.add("bin/pgvault");
         cmd.add("bench/run.sh");
+        cmd.add("bench/fleet.sh");
         try (Stream<Path> scripts = Files.list(Path.of("scripts"))) {
             scripts.filter(p -> p.toString().endsWith(".sh")).sorted().forEach(p -> cmd.add(p.toString()));
         }
