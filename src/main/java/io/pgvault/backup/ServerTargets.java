@@ -62,6 +62,6 @@ public class ServerTargets {
         PgCredentials credentials = new PgCredentials(view);
         PgTools tools = new PgTools(view, credentials);
         ServerInspector inspector = new ServerInspector(view, new PgConnections(view, credentials));
-        return new Target(view, new BackupPreflight(view, inspector, tools, weeks), new DatabaseDumps(view, tools, vault));
+        return new Target(view, new BackupPreflight(view, inspector, tools, weeks, new BackupHistory(vault)), new DatabaseDumps(view, tools, vault));
     }
 }

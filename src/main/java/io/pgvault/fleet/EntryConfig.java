@@ -85,8 +85,10 @@ public final class EntryConfig {
             public String compression() { return policy.compression(); }
             public int blockSizeBytes() { return app.blockSizeBytes(); }
             public int blocksInFlight() { return app.blocksInFlight(); }
+            public int maxBlocks() { return app.maxBlocks(); }
             public Duration lockWaitTimeout() { return app.lockWaitTimeout(); }
             public Duration timeout() { return app.timeout(); }
+            public Duration timeBudget() { return app.timeBudget(); }
         };
     }
 
