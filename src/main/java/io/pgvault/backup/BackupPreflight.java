@@ -1,6 +1,7 @@
 package io.pgvault.backup;
 
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.jobs.Stopwatch;
 import io.pgvault.matrix.BackupFacts;
 import io.pgvault.matrix.BackupType;
@@ -33,12 +34,15 @@ public class BackupPreflight {
     private static final Logger LOG = Logger.getLogger(BackupPreflight.class);
 
     private final PgvaultConfig config;
+    private final Settings settings;
     private final ServerInspector inspector;
     private final PgTools tools;
     private final WeekClaims weeks;
 
-    public BackupPreflight(PgvaultConfig config, ServerInspector inspector, PgTools tools, WeekClaims weeks) {
+    public BackupPreflight(PgvaultConfig config, Settings settings, ServerInspector inspector, PgTools tools,
+            WeekClaims weeks) {
         this.config = config;
+        this.settings = settings;
         this.inspector = inspector;
         this.tools = tools;
         this.weeks = weeks;
@@ -53,8 +57,14 @@ public class BackupPreflight {
         return CompletableFuture.supplyAsync(() -> timed("server inspection", since, inspector::inspect));
     }
 
-    /** Inspects and judges now. */
+    /** Fails, naming every bad setting with its HINT, unless every setting can be used. */
+    void checkSettings() {
+        settings.check();
+    }
+
+    /** Checks the settings, then inspects and judges now. */
     public Result run(BackupType type, Instant now) {
+        checkSettings();
         Stopwatch since = Stopwatch.start();
         return run(type, now, inspectAsync(since), since);
     }
@@ -64,9 +74,8 @@ public class BackupPreflight {
         String server = BackupLayout.checkServer(config.serverName());
         // The three inspections touch different systems (PostgreSQL, the local tools, the vault): run them at
         // once, so the preflight costs the slowest of them, not their sum.
-        // A bad compression setting is refused here, before anything is claimed; zstd's native library loads
-        // meanwhile, not when the first dump has started.
-        DumpCompression compression = DumpCompression.parse(config.backup().compression());
+        // zstd's native library loads meanwhile, not when the first dump has started.
+        DumpCompression compression = DumpCompression.of(settings.compression());
         CompletableFuture.runAsync(compression::warmUp);
         CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(() -> timed("pg_dump --version", since,
                 tools::pgDumpVersion));
@@ -75,14 +84,14 @@ public class BackupPreflight {
         ServerFacts facts = join(inspection);
         String pgDumpVersion = join(pgDump);
         WeekSlot slot = join(weekSlot);
-        VaultFacts vaultFacts = new VaultFacts(config.vault().accessTier(), config.vault().matrixPlacement());
+        VaultFacts vaultFacts = new VaultFacts(settings.vaultAccessTier().toString(), config.vault().matrixPlacement());
         Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
                 new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot));
         return new Result(facts, pgDumpVersion, verdict);
     }
 
     private SupportMatrix matrix() {
-        return new SupportMatrix(new MatrixPolicy(config.matrix().maxServerSizeBytes(), config.matrix().maxByteaBytes()));
+        return new SupportMatrix(new MatrixPolicy(settings.maxServerSizeBytes(), settings.maxByteaBytes()));
     }
 
     private static <T> T timed(String what, Stopwatch since, Supplier<T> step) {

@@ -68,6 +68,7 @@ public class BackupService {
 
     /** Runs one backup now (what the weekly timer does). */
     public BackupResult backup(BackupType type) {
+        preflights.checkSettings(); // every bad setting at once, before anything is written
         String server = BackupLayout.checkServer(config.serverName());
         Stopwatch run = Stopwatch.start();
         // The server's inspection needs nothing from the job record, so it runs while the record is written: in a
@@ -214,7 +215,7 @@ public class BackupService {
                 .map(e -> new Manifest.ExcludedDatabase(e.database(), e.owner(), e.reason())).toList();
         return new Manifest(Manifest.FORMAT_VERSION, config.serverName(), backupId, WeekClaims.isoWeek(start),
                 BackupType.FULL.name(), start, clock.instant(), preflight.server().serverVersion(), preflight.pgDumpVersion(),
-                config.backup().compression(), files.stream().mapToLong(Manifest.File::bytes).sum(), files, excluded,
+                config.backup().compression().orElse(""), files.stream().mapToLong(Manifest.File::bytes).sum(), files, excluded,
                 BuildInfo.version());
     }
 

@@ -4,13 +4,17 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Every setting pgvault reads, under the prefix {@code pgvault}. Each one is also an app setting /
  * environment variable: {@code pgvault.pg.host} is {@code PGVAULT_PG_HOST}.
+ *
+ * <p>No value may keep the app from starting (under the Functions worker a failed start leaves every function
+ * unloaded, without a word): numbers, durations, booleans and closed sets are therefore read here as text
+ * ({@code Optional<String>} with its default: an empty app setting is empty, not a start failure) and parsed, with
+ * the setting's name and a HINT, by {@link Settings} when they are used and by the preflight.
  */
 @ConfigMapping(prefix = "pgvault")
 public interface PgvaultConfig {
@@ -51,7 +55,7 @@ public interface PgvaultConfig {
 
         /** TCP port of the server. */
         @WithDefault("5432")
-        int port();
+        Optional<String> port();
 
         /** Login role; in Azure the admin or the managed identity's Entra role name. */
         @WithDefault("postgres")
@@ -73,7 +77,7 @@ public interface PgvaultConfig {
          * or {@code entra} (a Microsoft Entra token of the app's managed identity used as the password).
          */
         @WithDefault("password")
-        String auth();
+        Optional<String> auth();
 
         /** Client id of the user-assigned managed identity used for Entra tokens (empty: system-assigned). */
         Optional<String> managedIdentityClientId();
@@ -117,7 +121,7 @@ public interface PgvaultConfig {
 
         /** Access tier of the backup blobs: Hot, Cool or Cold (Archive is refused by the matrix). */
         @WithDefault("Hot")
-        String accessTier();
+        Optional<String> accessTier();
 
         /** Client id of the user-assigned managed identity used for the vault (empty: default chain). */
         Optional<String> managedIdentityClientId();
@@ -128,65 +132,65 @@ public interface PgvaultConfig {
          * Azure allows 15 to 60.
          */
         @WithDefault("60")
-        int claimLeaseSeconds();
+        Optional<String> claimLeaseSeconds();
 
         /**
          * Days each committed backup's blobs are made immutable (version-level WORM time-based policy), counted
          * from the commit; 0 turns it off. Needs version-level immutability support on the vault container.
          */
         @WithDefault("0")
-        int immutabilityDays();
+        Optional<String> immutabilityDays();
 
         /**
          * Mode of that policy: {@code Unlocked} (can still be shortened or removed by an administrator, for
          * testing the setup) or {@code Locked} (can only be extended: compliance WORM).
          */
         @WithDefault("Unlocked")
-        String immutabilityMode();
+        Optional<String> immutabilityMode();
 
         /**
          * Attempts of each vault request, the first included, under the Azure SDK's exponential retry policy
          * before a storage outage fails the run; with the default delay, six attempts ride out about 30 seconds.
          */
         @WithDefault("6")
-        int retryMaxTries();
+        Optional<String> retryMaxTries();
 
         /** First delay of that retry policy; each further delay doubles, up to 20 seconds. */
         @WithDefault("PT0.5S")
-        Duration retryDelay();
+        Optional<String> retryDelay();
     }
 
     /** Backup settings. */
     interface Backup {
         /** How many databases are dumped at once; 0 means one per processor core. */
         @WithDefault("0")
-        int parallelism();
+        Optional<String> parallelism();
 
         /**
          * Compression of the dumps: {@code zstd} (pg_dump -Z0 streamed through zstd in pgvault, the default:
          * fastest), {@code gzip:N} (pg_dump's own gzip at level N), {@code none}.
          */
         @WithDefault("zstd")
-        String compression();
+        Optional<String> compression();
 
         /** Block size of each streamed upload, in bytes. */
         @WithDefault("8388608")
-        int blockSizeBytes();
+        Optional<String> blockSizeBytes();
 
         /** Blocks each upload keeps in flight. */
         @WithDefault("4")
-        int blocksInFlight();
+        Optional<String> blocksInFlight();
 
         /**
          * How long pg_dump waits for a table lock (pg_dump --lock-wait-timeout) before failing the backup,
          * instead of queueing behind a long ALTER TABLE forever.
          */
         @WithDefault("PT10M")
-        Duration lockWaitTimeout();
+        Optional<String> lockWaitTimeout();
 
         /** Longest a single pg_dump may run before it is killed and the backup fails. */
         @WithDefault("PT12H")
-        Duration timeout();
+        Optional<String> timeout();
     }
 
     /** Restore settings. */
@@ -215,11 +219,11 @@ public interface PgvaultConfig {
          * the asynchronous Copy Blob, which has no size cap.
          */
         @WithDefault("268435456")
-        long syncCopyMaxBytes();
+        Optional<String> syncCopyMaxBytes();
 
         /** Longest one asynchronous server-side copy may take. */
         @WithDefault("PT6H")
-        Duration copyTimeout();
+        Optional<String> copyTimeout();
 
         /**
          * How every restored file is checked before a restore is Succeeded: {@code sha256} (the default) reads
@@ -235,11 +239,11 @@ public interface PgvaultConfig {
     interface Matrix {
         /** Largest server a backup accepts: sum of pg_database_size of the included databases (1 TiB). */
         @WithDefault("1099511627776")
-        long maxServerSizeBytes();
+        Optional<String> maxServerSizeBytes();
 
         /** Largest single bytea value a backup accepts (500 MiB). */
         @WithDefault("524288000")
-        long maxByteaBytes();
+        Optional<String> maxByteaBytes();
     }
 
     /** Verify settings. */
@@ -269,18 +273,18 @@ public interface PgvaultConfig {
     interface Retention {
         /** Weekly rule: keep the backups of the last N ISO weeks (the current week counts); 13 ≈ 3 months. */
         @WithDefault("13")
-        int weeklyWeeks();
+        Optional<String> weeklyWeeks();
 
         /** Monthly rule: keep the first backup of each of the last M calendar months (UTC); 0: off. */
         @WithDefault("0")
-        int monthlyMonths();
+        Optional<String> monthlyMonths();
 
         /** Yearly rule: keep the first backup of each of the last Y calendar years (UTC); 0: off. */
         @WithDefault("0")
-        int yearlyYears();
+        Optional<String> yearlyYears();
 
         /** Whether each successful backup run prunes what the rules no longer keep (else only bin/pgvault prune does). */
         @WithDefault("true")
-        boolean pruneAfterBackup();
+        Optional<String> pruneAfterBackup();
     }
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public class AfterCommit {
         } catch (RuntimeException e) {
             warnings.add("WARNING: the immutability step failed: " + e.getMessage());
         }
-        if (config.retention().pruneAfterBackup()) {
+        if (new Settings(config).pruneAfterBackup()) {
             try {
                 RetentionService.Outcome o = retention.prune(manifest.server(), false);
                 if (o.plan().blockedBy() != null) {

@@ -2,7 +2,7 @@ package io.pgvault.retention;
 
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -32,15 +32,15 @@ public record RetentionPolicy(int weeklyWeeks, int monthlyMonths, int yearlyYear
 
     public RetentionPolicy {
         if (weeklyWeeks < 1 || monthlyMonths < 0 || yearlyYears < 0) {
-            throw new PgvaultException(ErrorKind.CONFIGURATION, "The retention settings are out of range.",
+            throw new PgvaultException(ErrorKind.BAD_SETTING, "The retention settings are out of range.",
                     "weekly-weeks " + weeklyWeeks + ", monthly-months " + monthlyMonths + ", yearly-years " + yearlyYears,
                     "Set PGVAULT_RETENTION_WEEKLY_WEEKS to 1 or more, and the monthly and yearly settings to 0 (off) or more.");
         }
     }
 
     /** The policy configured in {@code pgvault.retention.*}. */
-    public static RetentionPolicy of(PgvaultConfig.Retention r) {
-        return new RetentionPolicy(r.weeklyWeeks(), r.monthlyMonths(), r.yearlyYears());
+    public static RetentionPolicy of(Settings s) {
+        return new RetentionPolicy(s.weeklyWeeks(), s.monthlyMonths(), s.yearlyYears());
     }
 
     /** A committed backup, as the rules see it. */

@@ -3,6 +3,7 @@ package io.pgvault.retention;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.vault.BackupLayout;
@@ -81,7 +82,7 @@ public class RetentionService {
 
     /** The plan under the configured policy, now. */
     public Plan plan(String server) {
-        return plan(server, RetentionPolicy.of(config.retention()), clock.instant());
+        return plan(server, RetentionPolicy.of(new Settings(config)), clock.instant());
     }
 
     /** The plan under {@code policy} at {@code now}. Reads the vault; changes nothing. */

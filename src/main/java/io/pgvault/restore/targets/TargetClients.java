@@ -8,6 +8,7 @@ import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.restore.HostStorage;
 import io.pgvault.restore.TargetGuard;
 import io.pgvault.vault.VaultClients;
@@ -30,12 +31,12 @@ public class TargetClients {
     private final VaultClients clients;
     private final TargetGuard guard;
     private final List<String> identityAccounts;
-    private final PgvaultConfig.Restore config;
+    private final Settings settings;
     private final Clock clock;
 
     public TargetClients(VaultClients clients, PgvaultConfig config, Clock clock) {
         this.clients = clients;
-        this.config = config.restore();
+        this.settings = new Settings(config);
         this.clock = clock;
         this.guard = new TargetGuard(config.restore().allowedEndpoints().orElse(List.of()));
         this.identityAccounts = config.restore().identityTargetAccounts().orElse(List.of()).stream()
@@ -101,7 +102,7 @@ public class TargetClients {
      * @param failIfExists whether every write must create a new blob (recoveryOption FailIfExists)
      */
     public TargetContainer open(TargetGuard.Target target, boolean failIfExists) {
-        return new TargetContainer(client(target), failIfExists, config, clock);
+        return new TargetContainer(client(target), failIfExists, settings, clock);
     }
 
     /** Longest single storage call of a copy. */

@@ -1,0 +1,284 @@
+package io.pgvault.config;
+
+import io.pgvault.errors.ErrorKind;
+import io.pgvault.errors.PgvaultException;
+import io.pgvault.vault.ImmutabilityMode;
+import io.quarkus.runtime.configuration.DurationConverter;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The one place where pgvault's typed settings (numbers, durations, booleans, closed sets) are parsed from the text
+ * {@link PgvaultConfig} holds. Nothing is parsed when the app starts — a bad value must never keep the functions
+ * from loading — but when a value is used: a bad one fails that use with a {@link ErrorKind#BAD_SETTING} error that
+ * names the app setting as a user sets it ({@code PGVAULT_...}), its value and a HINT with the expected format.
+ * {@link #problems()} lists every bad setting at once (the preflight and every backup run start with it).
+ */
+@ApplicationScoped
+public class Settings {
+
+    private final PgvaultConfig config;
+
+    public Settings(PgvaultConfig config) {
+        this.config = config;
+    }
+
+    /** One typed setting: its app-setting name and how it is read (parsing included). */
+    private record Typed(String name, Function<Settings, Object> read) {
+    }
+
+    /** Every typed setting, in the order of {@link PgvaultConfig}. */
+    private static final List<Typed> TYPED = List.of(
+            new Typed("PGVAULT_PG_PORT", Settings::pgPort),
+            new Typed("PGVAULT_PG_AUTH", Settings::pgAuth),
+            new Typed("PGVAULT_VAULT_ACCESS_TIER", Settings::vaultAccessTier),
+            new Typed("PGVAULT_VAULT_CLAIM_LEASE_SECONDS", Settings::claimLeaseSeconds),
+            new Typed("PGVAULT_VAULT_IMMUTABILITY_DAYS", Settings::immutabilityDays),
+            new Typed("PGVAULT_VAULT_IMMUTABILITY_MODE", Settings::immutabilityMode),
+            new Typed("PGVAULT_VAULT_RETRY_MAX_TRIES", Settings::retryMaxTries),
+            new Typed("PGVAULT_VAULT_RETRY_DELAY", Settings::retryDelay),
+            new Typed("PGVAULT_BACKUP_PARALLELISM", Settings::backupParallelism),
+            new Typed("PGVAULT_BACKUP_COMPRESSION", Settings::compression),
+            new Typed("PGVAULT_BACKUP_BLOCK_SIZE_BYTES", Settings::blockSizeBytes),
+            new Typed("PGVAULT_BACKUP_BLOCKS_IN_FLIGHT", Settings::blocksInFlight),
+            new Typed("PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT", Settings::lockWaitTimeout),
+            new Typed("PGVAULT_BACKUP_TIMEOUT", Settings::backupTimeout),
+            new Typed("PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES", Settings::syncCopyMaxBytes),
+            new Typed("PGVAULT_RESTORE_COPY_TIMEOUT", Settings::copyTimeout),
+            new Typed("PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES", Settings::maxServerSizeBytes),
+            new Typed("PGVAULT_MATRIX_MAX_BYTEA_BYTES", Settings::maxByteaBytes),
+            new Typed("PGVAULT_RETENTION_WEEKLY_WEEKS", Settings::weeklyWeeks),
+            new Typed("PGVAULT_RETENTION_MONTHLY_MONTHS", Settings::monthlyMonths),
+            new Typed("PGVAULT_RETENTION_YEARLY_YEARS", Settings::yearlyYears),
+            new Typed("PGVAULT_RETENTION_PRUNE_AFTER_BACKUP", Settings::pruneAfterBackup));
+
+    /** The app-setting names of every typed setting (each is checked by {@link #problems()}). */
+    public static List<String> typedNames() {
+        return TYPED.stream().map(Typed::name).toList();
+    }
+
+    /** Every bad setting, each as its own error (name, value, HINT); empty when every setting can be used. */
+    public List<PgvaultException> problems() {
+        List<PgvaultException> found = new ArrayList<>();
+        for (Typed t : TYPED) {
+            try {
+                t.read().apply(this);
+            } catch (PgvaultException e) {
+                found.add(e);
+            }
+        }
+        return found;
+    }
+
+    /** Throws when any setting is bad: the one error, or one error listing them all. */
+    public void check() {
+        List<PgvaultException> found = problems();
+        if (found.size() == 1) {
+            throw found.get(0);
+        }
+        if (!found.isEmpty()) {
+            throw new PgvaultException(ErrorKind.BAD_SETTING, found.size() + " app settings have values pgvault cannot use:",
+                    found.stream().map(e -> "- " + e.evidence() + ": " + e.problem() + " HINT: " + e.hint())
+                            .collect(Collectors.joining("\n")),
+                    "Fix each setting above (or delete it to use its default), then run the preflight again.");
+        }
+    }
+
+    // ---- the typed settings -------------------------------------------------------------------------------------
+
+    public int pgPort() {
+        return (int) number("PGVAULT_PG_PORT", config.pg().port(), 1, 65535, "a TCP port");
+    }
+
+    public PgAuth pgAuth() {
+        return oneOf("PGVAULT_PG_AUTH", config.pg().auth(), PgAuth.values());
+    }
+
+    public VaultTier vaultAccessTier() {
+        return oneOf("PGVAULT_VAULT_ACCESS_TIER", config.vault().accessTier(), VaultTier.values());
+    }
+
+    /** Azure's blob leases last 15 to 60 seconds. */
+    public int claimLeaseSeconds() {
+        return (int) number("PGVAULT_VAULT_CLAIM_LEASE_SECONDS", config.vault().claimLeaseSeconds(), 15, 60, "seconds");
+    }
+
+    /** Azure caps a time-based retention at 146000 days. */
+    public int immutabilityDays() {
+        return (int) number("PGVAULT_VAULT_IMMUTABILITY_DAYS", config.vault().immutabilityDays(), 0, 146_000,
+                "days (0: off)");
+    }
+
+    public ImmutabilityMode immutabilityMode() {
+        return oneOf("PGVAULT_VAULT_IMMUTABILITY_MODE", config.vault().immutabilityMode(), ImmutabilityMode.values());
+    }
+
+    public int retryMaxTries() {
+        return (int) number("PGVAULT_VAULT_RETRY_MAX_TRIES", config.vault().retryMaxTries(), 1, 100, "attempts");
+    }
+
+    public Duration retryDelay() {
+        return duration("PGVAULT_VAULT_RETRY_DELAY", config.vault().retryDelay());
+    }
+
+    public int backupParallelism() {
+        return (int) number("PGVAULT_BACKUP_PARALLELISM", config.backup().parallelism(), 0, 1024,
+                "databases at once (0: one per processor core)");
+    }
+
+    /** {@code zstd[:1-19]}, {@code gzip[:1-9]} or {@code none}. */
+    public Compression.Choice compression() {
+        String name = "PGVAULT_BACKUP_COMPRESSION";
+        String hint = "Set " + name + " to zstd[:1-19] (fastest, the default), gzip[:1-9] (pg_dump's own) or none.";
+        String text = present(name, config.backup().compression(), hint).trim().toLowerCase(Locale.ROOT);
+        String[] parts = text.split(":", 2);
+        for (Compression c : Compression.values()) {
+            if (c.toString().equals(parts[0])) {
+                if (parts.length == 1) {
+                    return new Compression.Choice(c, c.defaultLevel());
+                }
+                Long level = parseLong(parts[1]);
+                if (c != Compression.NONE && level != null && level >= c.minLevel() && level <= c.maxLevel()) {
+                    return new Compression.Choice(c, level.intValue());
+                }
+            }
+        }
+        throw bad(name, config.backup().compression().orElse(""), "is not a compression pgvault knows", hint);
+    }
+
+    public int blockSizeBytes() {
+        return (int) number("PGVAULT_BACKUP_BLOCK_SIZE_BYTES", config.backup().blockSizeBytes(), 65_536,
+                Integer.MAX_VALUE, "bytes");
+    }
+
+    public int blocksInFlight() {
+        return (int) number("PGVAULT_BACKUP_BLOCKS_IN_FLIGHT", config.backup().blocksInFlight(), 1, 64, "blocks");
+    }
+
+    public Duration lockWaitTimeout() {
+        return duration("PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT", config.backup().lockWaitTimeout());
+    }
+
+    public Duration backupTimeout() {
+        return duration("PGVAULT_BACKUP_TIMEOUT", config.backup().timeout());
+    }
+
+    public long syncCopyMaxBytes() {
+        return number("PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES", config.restore().syncCopyMaxBytes(), 0, Long.MAX_VALUE,
+                "bytes");
+    }
+
+    public Duration copyTimeout() {
+        return duration("PGVAULT_RESTORE_COPY_TIMEOUT", config.restore().copyTimeout());
+    }
+
+    public long maxServerSizeBytes() {
+        return number("PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES", config.matrix().maxServerSizeBytes(), 1, Long.MAX_VALUE,
+                "bytes");
+    }
+
+    public long maxByteaBytes() {
+        return number("PGVAULT_MATRIX_MAX_BYTEA_BYTES", config.matrix().maxByteaBytes(), 1, Long.MAX_VALUE, "bytes");
+    }
+
+    public int weeklyWeeks() {
+        return (int) number("PGVAULT_RETENTION_WEEKLY_WEEKS", config.retention().weeklyWeeks(), 1, 100_000, "weeks");
+    }
+
+    public int monthlyMonths() {
+        return (int) number("PGVAULT_RETENTION_MONTHLY_MONTHS", config.retention().monthlyMonths(), 0, 100_000,
+                "months (0: off)");
+    }
+
+    public int yearlyYears() {
+        return (int) number("PGVAULT_RETENTION_YEARLY_YEARS", config.retention().yearlyYears(), 0, 10_000,
+                "years (0: off)");
+    }
+
+    public boolean pruneAfterBackup() {
+        String name = "PGVAULT_RETENTION_PRUNE_AFTER_BACKUP";
+        String hint = "Set " + name + " to true or false.";
+        String text = present(name, config.retention().pruneAfterBackup(), hint).trim().toLowerCase(Locale.ROOT);
+        if (text.equals("true") || text.equals("false")) {
+            return text.equals("true");
+        }
+        throw bad(name, text, "is not true or false", hint);
+    }
+
+    // ---- parsing ------------------------------------------------------------------------------------------------
+
+    private static long number(String name, Optional<String> raw, long min, long max, String unit) {
+        String hint = "Set " + name + " to a whole number of " + unit + " from " + min
+                + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? " up" : " to " + max)
+                + ", or delete the app setting to use the default.";
+        Long value = parseLong(present(name, raw, hint).trim().replace("_", ""));
+        if (value == null) {
+            throw bad(name, raw.get(), "is not a whole number", hint);
+        }
+        if (value < min || value > max) {
+            throw bad(name, raw.get(), "is out of range", hint);
+        }
+        return value;
+    }
+
+    private static Duration duration(String name, Optional<String> raw) {
+        String hint = "Set " + name + " to a positive ISO-8601 duration such as PT30S, PT10M, PT12H, or a number with a"
+                + " unit such as 500ms, 30s, 10m, 12h, 2d; or delete the app setting to use the default.";
+        Duration d;
+        try {
+            d = DurationConverter.parseDuration(present(name, raw, hint).trim());
+        } catch (RuntimeException e) {
+            d = null;
+        }
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw bad(name, raw.get(), "is not a positive duration", hint);
+        }
+        return d;
+    }
+
+    /** The constant whose {@code toString()} is the value, ignoring case. */
+    private static <E extends Enum<E>> E oneOf(String name, Optional<String> raw, E[] allowed) {
+        String words = Arrays.stream(allowed).map(Object::toString).collect(Collectors.joining(", "));
+        String hint = "Set " + name + " to one of: " + words + ".";
+        String text = present(name, raw, hint).trim();
+        return Arrays.stream(allowed).filter(e -> e.toString().equalsIgnoreCase(text)).findFirst()
+                .orElseThrow(() -> bad(name, raw.get(), "is not one of " + words, hint));
+    }
+
+    private static String present(String name, Optional<String> raw, String hint) {
+        if (raw.isEmpty() || raw.get().isBlank()) {
+            throw new PgvaultException(ErrorKind.BAD_SETTING, "The app setting " + name + " is empty.", name + "=",
+                    hint);
+        }
+        return raw.get();
+    }
+
+    private static Long parseLong(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static PgvaultException bad(String name, String value, String why, String hint) {
+        return new PgvaultException(ErrorKind.BAD_SETTING, "The app setting " + name + " " + why + ".",
+                name + "=" + printable(value), hint);
+    }
+
+    /** The value as shown in an error: control characters escaped, at most 100 characters. */
+    static String printable(String value) {
+        StringBuilder sb = new StringBuilder();
+        value.codePoints().limit(100).forEach(c -> sb.append(Character.isISOControl(c)
+                ? String.format("\\u%04x", c) : new String(Character.toChars(c))));
+        return value.codePointCount(0, value.length()) > 100 ? sb + "…" : sb.toString();
+    }
+}
