@@ -32,7 +32,7 @@ public record RetentionPolicy(int weeklyWeeks, int monthlyMonths, int yearlyYear
 
     public RetentionPolicy {
         if (weeklyWeeks < 1 || monthlyMonths < 0 || yearlyYears < 0) {
-            throw new PgvaultException(ErrorKind.BAD_SETTING, "The retention settings are out of range.",
+            throw new PgvaultException(ErrorKind.CONFIGURATION, "The retention settings are out of range.",
                     "weekly-weeks " + weeklyWeeks + ", monthly-months " + monthlyMonths + ", yearly-years " + yearlyYears,
                     "Set PGVAULT_RETENTION_WEEKLY_WEEKS to 1 or more, and the monthly and yearly settings to 0 (off) or more.");
         }
