@@ -14,14 +14,20 @@ import java.util.Optional;
  * <p>No value may keep the app from starting (under the Functions worker a failed start leaves every function
  * unloaded, without a word): numbers, durations, booleans and closed sets are therefore read here as text
  * ({@code Optional<String>} with its default: an empty app setting is empty, not a start failure) and parsed, with
- * the setting's name and a HINT, by {@link Settings} when they are used and by the preflight.
+ * the setting's name and a HINT, by {@link Settings} when they are used and by the preflight. Text settings are
+ * read the same way ({@code fooSetting()}); their accessor {@code foo()} fails the use that finds one empty.
  */
 @ConfigMapping(prefix = "pgvault")
 public interface PgvaultConfig {
 
     /** Name of the backed-up server; the first path segment of every blob in the vault. */
     @WithName("server-name")
-    String serverName();
+    Optional<String> serverNameSetting();
+
+    /** {@link #serverNameSetting()}; empty or unset fails this use (not the app's start) naming the setting. */
+    default String serverName() {
+        return Settings.text("PGVAULT_SERVER_NAME", serverNameSetting());
+    }
 
     /** How to reach the PostgreSQL server. */
     Pg pg();
@@ -50,27 +56,42 @@ public interface PgvaultConfig {
     /** Connection to the PostgreSQL server. */
     interface Pg {
         /** Host name or address of the server. */
+        @WithName("host")
         @WithDefault("localhost")
-        String host();
+        Optional<String> hostSetting();
+
+        default String host() {
+            return Settings.text("PGVAULT_PG_HOST", hostSetting());
+        }
 
         /** TCP port of the server. */
         @WithDefault("5432")
         Optional<String> port();
 
         /** Login role; in Azure the admin or the managed identity's Entra role name. */
+        @WithName("user")
         @WithDefault("postgres")
-        String user();
+        Optional<String> userSetting();
+
+        default String user() {
+            return Settings.text("PGVAULT_PG_USER", userSetting());
+        }
 
         /** Password for {@code auth=password}; empty with Entra authentication. Never logged. */
         Optional<String> password();
 
         /** libpq sslmode: disable, allow, prefer, require, verify-ca, verify-full. */
         @WithDefault("prefer")
-        String sslmode();
+        Optional<String> sslmode();
 
         /** Database used for inspection and pg_dumpall's connection. */
+        @WithName("database")
         @WithDefault("postgres")
-        String database();
+        Optional<String> databaseSetting();
+
+        default String database() {
+            return Settings.text("PGVAULT_PG_DATABASE", databaseSetting());
+        }
 
         /**
          * How pgvault authenticates: {@code password} (the setting above, or a Key Vault reference to it)
@@ -116,8 +137,13 @@ public interface PgvaultConfig {
         Optional<String> endpoint();
 
         /** Container that holds the backups. */
+        @WithName("container")
         @WithDefault("pgvault")
-        String container();
+        Optional<String> containerSetting();
+
+        default String container() {
+            return Settings.text("PGVAULT_VAULT_CONTAINER", containerSetting());
+        }
 
         /** Access tier of the backup blobs: Hot, Cool or Cold (Archive is refused by the matrix). */
         @WithDefault("Hot")
@@ -231,8 +257,13 @@ public interface PgvaultConfig {
          * then pass through pgvault once, for the check only; {@code size} compares the size and the Content-MD5
          * property the service keeps, reading nothing.
          */
+        @WithName("verify")
         @WithDefault("sha256")
-        String verify();
+        Optional<String> verifySetting();
+
+        default String verify() {
+            return Settings.text("PGVAULT_RESTORE_VERIFY", verifySetting());
+        }
     }
 
     /** Support-matrix limits. */
@@ -261,8 +292,13 @@ public interface PgvaultConfig {
          * pgvault creates it NOLOGIN with no attributes and no memberships, marks it with a comment, gives it a
          * one-time password only while a test restore runs, and refuses a role of this name it did not create.
          */
+        @WithName("scratch-role")
         @WithDefault("pgvault_scratch")
-        String scratchRole();
+        Optional<String> scratchRoleSetting();
+
+        default String scratchRole() {
+            return Settings.text("PGVAULT_VERIFY_SCRATCH_ROLE", scratchRoleSetting());
+        }
     }
 
     /**

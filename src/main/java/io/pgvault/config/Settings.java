@@ -38,6 +38,7 @@ public class Settings {
     /** Every typed setting, in the order of {@link PgvaultConfig}. */
     private static final List<Typed> TYPED = List.of(
             new Typed("PGVAULT_PG_PORT", Settings::pgPort),
+            new Typed("PGVAULT_PG_SSLMODE", Settings::pgSslMode),
             new Typed("PGVAULT_PG_AUTH", Settings::pgAuth),
             new Typed("PGVAULT_VAULT_ACCESS_TIER", Settings::vaultAccessTier),
             new Typed("PGVAULT_VAULT_CLAIM_LEASE_SECONDS", Settings::claimLeaseSeconds),
@@ -65,9 +66,21 @@ public class Settings {
         return TYPED.stream().map(Typed::name).toList();
     }
 
+    /** Text settings that must not be empty (their defaults are never empty: only an empty app setting is). */
+    private static final List<Function<PgvaultConfig, Object>> TEXT = List.of(PgvaultConfig::serverName,
+            c -> c.pg().host(), c -> c.pg().user(), c -> c.pg().database(), c -> c.vault().container(),
+            c -> c.restore().verify(), c -> c.verify().scratchRole());
+
     /** Every bad setting, each as its own error (name, value, HINT); empty when every setting can be used. */
     public List<PgvaultException> problems() {
         List<PgvaultException> found = new ArrayList<>();
+        for (Function<PgvaultConfig, Object> text : TEXT) {
+            try {
+                text.apply(config);
+            } catch (PgvaultException e) {
+                found.add(e);
+            }
+        }
         for (Typed t : TYPED) {
             try {
                 t.read().apply(this);
@@ -96,6 +109,10 @@ public class Settings {
 
     public int pgPort() {
         return (int) number("PGVAULT_PG_PORT", config.pg().port(), 1, 65535, "a TCP port");
+    }
+
+    public SslMode pgSslMode() {
+        return oneOf("PGVAULT_PG_SSLMODE", config.pg().sslmode(), SslMode.values());
     }
 
     public PgAuth pgAuth() {
@@ -214,6 +231,11 @@ public class Settings {
     }
 
     // ---- parsing ------------------------------------------------------------------------------------------------
+
+    /** A text setting's value; empty (an app setting set to nothing) is a {@link ErrorKind#BAD_SETTING} error. */
+    public static String text(String name, Optional<String> raw) {
+        return present(name, raw, "Set " + name + ", or delete the app setting to use its default (see docs/operations.md).");
+    }
 
     private static long number(String name, Optional<String> raw, long min, long max, String unit) {
         String hint = "Set " + name + " to a whole number of " + unit + " from " + min

@@ -63,7 +63,7 @@ public class PgConnections {
         Properties props = new Properties();
         props.setProperty("user", login.user());
         props.setProperty("password", login.password());
-        props.setProperty("sslmode", pg.sslmode());
+        props.setProperty("sslmode", settings.pgSslMode().toString());
         props.setProperty("ApplicationName", "pgvault");
         props.setProperty("connectTimeout", "30");
         props.setProperty("options", SESSION_OPTIONS);

@@ -104,7 +104,7 @@ public class PgTools {
         env.put("PGHOST", pg.host());
         env.put("PGPORT", Integer.toString(settings.pgPort()));
         env.put("PGUSER", login.user());
-        env.put("PGSSLMODE", pg.sslmode());
+        env.put("PGSSLMODE", settings.pgSslMode().toString());
         env.put("PGDATABASE", database);
         env.put("PGAPPNAME", "pgvault");
         env.put("PGCONNECT_TIMEOUT", "30");

@@ -25,12 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SettingsTest {
 
-    static Settings settings(Map<String, String> env) {
+    static PgvaultConfig config(Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
         all.putIfAbsent("PGVAULT_SERVER_NAME", "pg1");
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(PgvaultConfig.class)
                 .withSources(new EnvConfigSource(all, 300)).build();
-        return new Settings(config.getConfigMapping(PgvaultConfig.class));
+        return config.getConfigMapping(PgvaultConfig.class);
+    }
+
+    static Settings settings(Map<String, String> env) {
+        return new Settings(config(env));
     }
 
     @Test
@@ -39,6 +43,7 @@ class SettingsTest {
         assertEquals(List.of(), s.problems());
         assertEquals(5432, s.pgPort());
         assertEquals(PgAuth.PASSWORD, s.pgAuth());
+        assertEquals(SslMode.PREFER, s.pgSslMode());
         assertEquals(VaultTier.HOT, s.vaultAccessTier());
         assertEquals(ImmutabilityMode.UNLOCKED, s.immutabilityMode());
         assertEquals(new Compression.Choice(Compression.ZSTD, 1), s.compression());
@@ -50,7 +55,7 @@ class SettingsTest {
 
     @Test
     void everyTypedSettingRefusesTextWithItsNameValueAndHint() {
-        assertEquals(22, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
+        assertEquals(23, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
         for (String name : Settings.typedNames()) {
             Settings s = settings(Map.of(name, "abc"));
             List<PgvaultException> problems = s.problems();
@@ -70,6 +75,18 @@ class SettingsTest {
                 () -> settings(Map.of("PGVAULT_VAULT_CLAIM_LEASE_SECONDS", "")).claimLeaseSeconds());
         assertTrue(e.problem().contains("PGVAULT_VAULT_CLAIM_LEASE_SECONDS is empty"), e.render());
         assertTrue(e.hint().contains("from 15 to 60"), e.render());
+    }
+
+    @Test
+    void anEmptyTextSettingFailsItsUseAndIsListed() {
+        Settings s = settings(Map.of("PGVAULT_VAULT_CONTAINER", " "));
+        List<PgvaultException> problems = s.problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).render().contains("The app setting PGVAULT_VAULT_CONTAINER is empty."),
+                problems.get(0).render());
+        assertEquals("pgvault", config(Map.of()).vault().container(), "unset: the default");
+        Errors.assertKind(ErrorKind.BAD_SETTING, () -> config(Map.of("PGVAULT_VAULT_CONTAINER", "")).vault().container());
+        assertEquals("verify-full", settings(Map.of("PGVAULT_PG_SSLMODE", "VERIFY-FULL")).pgSslMode().toString());
     }
 
     @Test
