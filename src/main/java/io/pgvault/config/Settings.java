@@ -31,39 +31,49 @@ public class Settings {
         this.config = config;
     }
 
-    /** One typed setting: its app-setting name and how it is read (parsing included). */
-    private record Typed(String name, Function<Settings, Object> read) {
+    /** One typed setting: its property name and how it is read (parsing included). */
+    private record Typed(String property, Function<Settings, Object> read) {
+
+        /** The app-setting (environment variable) name: {@code pgvault.pg.port} is {@code PGVAULT_PG_PORT}. */
+        String name() {
+            return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        }
     }
 
     /** Every typed setting, in the order of {@link PgvaultConfig}. */
     private static final List<Typed> TYPED = List.of(
-            new Typed("PGVAULT_PG_PORT", Settings::pgPort),
-            new Typed("PGVAULT_PG_SSLMODE", Settings::pgSslMode),
-            new Typed("PGVAULT_PG_AUTH", Settings::pgAuth),
-            new Typed("PGVAULT_VAULT_ACCESS_TIER", Settings::vaultAccessTier),
-            new Typed("PGVAULT_VAULT_CLAIM_LEASE_SECONDS", Settings::claimLeaseSeconds),
-            new Typed("PGVAULT_VAULT_IMMUTABILITY_DAYS", Settings::immutabilityDays),
-            new Typed("PGVAULT_VAULT_IMMUTABILITY_MODE", Settings::immutabilityMode),
-            new Typed("PGVAULT_VAULT_RETRY_MAX_TRIES", Settings::retryMaxTries),
-            new Typed("PGVAULT_VAULT_RETRY_DELAY", Settings::retryDelay),
-            new Typed("PGVAULT_BACKUP_PARALLELISM", Settings::backupParallelism),
-            new Typed("PGVAULT_BACKUP_COMPRESSION", Settings::compression),
-            new Typed("PGVAULT_BACKUP_BLOCK_SIZE_BYTES", Settings::blockSizeBytes),
-            new Typed("PGVAULT_BACKUP_BLOCKS_IN_FLIGHT", Settings::blocksInFlight),
-            new Typed("PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT", Settings::lockWaitTimeout),
-            new Typed("PGVAULT_BACKUP_TIMEOUT", Settings::backupTimeout),
-            new Typed("PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES", Settings::syncCopyMaxBytes),
-            new Typed("PGVAULT_RESTORE_COPY_TIMEOUT", Settings::copyTimeout),
-            new Typed("PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES", Settings::maxServerSizeBytes),
-            new Typed("PGVAULT_MATRIX_MAX_BYTEA_BYTES", Settings::maxByteaBytes),
-            new Typed("PGVAULT_RETENTION_WEEKLY_WEEKS", Settings::weeklyWeeks),
-            new Typed("PGVAULT_RETENTION_MONTHLY_MONTHS", Settings::monthlyMonths),
-            new Typed("PGVAULT_RETENTION_YEARLY_YEARS", Settings::yearlyYears),
-            new Typed("PGVAULT_RETENTION_PRUNE_AFTER_BACKUP", Settings::pruneAfterBackup));
+            new Typed("pgvault.pg.port", Settings::pgPort),
+            new Typed("pgvault.pg.sslmode", Settings::pgSslMode),
+            new Typed("pgvault.pg.auth", Settings::pgAuth),
+            new Typed("pgvault.vault.access-tier", Settings::vaultAccessTier),
+            new Typed("pgvault.vault.claim-lease-seconds", Settings::claimLeaseSeconds),
+            new Typed("pgvault.vault.immutability-days", Settings::immutabilityDays),
+            new Typed("pgvault.vault.immutability-mode", Settings::immutabilityMode),
+            new Typed("pgvault.vault.retry-max-tries", Settings::retryMaxTries),
+            new Typed("pgvault.vault.retry-delay", Settings::retryDelay),
+            new Typed("pgvault.backup.parallelism", Settings::backupParallelism),
+            new Typed("pgvault.backup.compression", Settings::compression),
+            new Typed("pgvault.backup.block-size-bytes", Settings::blockSizeBytes),
+            new Typed("pgvault.backup.blocks-in-flight", Settings::blocksInFlight),
+            new Typed("pgvault.backup.lock-wait-timeout", Settings::lockWaitTimeout),
+            new Typed("pgvault.backup.timeout", Settings::backupTimeout),
+            new Typed("pgvault.restore.sync-copy-max-bytes", Settings::syncCopyMaxBytes),
+            new Typed("pgvault.restore.copy-timeout", Settings::copyTimeout),
+            new Typed("pgvault.matrix.max-server-size-bytes", Settings::maxServerSizeBytes),
+            new Typed("pgvault.matrix.max-bytea-bytes", Settings::maxByteaBytes),
+            new Typed("pgvault.retention.weekly-weeks", Settings::weeklyWeeks),
+            new Typed("pgvault.retention.monthly-months", Settings::monthlyMonths),
+            new Typed("pgvault.retention.yearly-years", Settings::yearlyYears),
+            new Typed("pgvault.retention.prune-after-backup", Settings::pruneAfterBackup));
 
     /** The app-setting names of every typed setting (each is checked by {@link #problems()}). */
     public static List<String> typedNames() {
         return TYPED.stream().map(Typed::name).toList();
+    }
+
+    /** The property names of every typed setting ({@code pgvault.pg.port}, ...), in the same order. */
+    public static List<String> typedProperties() {
+        return TYPED.stream().map(Typed::property).toList();
     }
 
     /** Text settings that must not be empty (their defaults are never empty: only an empty app setting is). */
