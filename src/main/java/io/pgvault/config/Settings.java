@@ -2,6 +2,7 @@ package io.pgvault.config;
 
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
+import io.pgvault.restore.VerifyMode;
 import io.pgvault.vault.ImmutabilityMode;
 import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,10 +77,13 @@ public class Settings {
         return TYPED.stream().map(Typed::property).toList();
     }
 
-    /** Text settings that must not be empty (their defaults are never empty: only an empty app setting is). */
+    /**
+     * Text settings that must not be empty (their defaults are never empty: only an empty app setting is), and the
+     * restore's verify mode, whose enum parses itself ({@link VerifyMode#parse}).
+     */
     private static final List<Function<PgvaultConfig, Object>> TEXT = List.of(PgvaultConfig::serverName,
             c -> c.pg().host(), c -> c.pg().user(), c -> c.pg().database(), c -> c.vault().container(),
-            c -> c.restore().verify(), c -> c.verify().scratchRole());
+            c -> VerifyMode.parse(c.restore().verify()), c -> c.verify().scratchRole());
 
     /** Every bad setting, each as its own error (name, value, HINT); empty when every setting can be used. */
     public List<PgvaultException> problems() {

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * loader over the runner jar and {@code lib/}, the injector found through ServiceLoader — by one child JVM
  * ({@link WorkerLoadMain}) whose own class path is only the worker's SPI and the functions library (core and
  * annotations). For every typed
- * setting in turn, and for an empty text setting, the child starts the app with the value {@code abc} (empty), gets
+ * setting in turn, for an empty text setting and for an unknown restore verify mode, the child starts the app with the value {@code abc} (empty), gets
  * {@code WeeklyBackupFunction} and invokes it: the instance must be obtained (the app loaded), and the invocation
  * must fail naming the setting, with the setting's HINT in the invocation's own log. Settings are checked before
  * anything is touched, so no PostgreSQL or vault is needed. One JVM for all cases: each case only costs one Quarkus
@@ -52,6 +52,7 @@ class WorkerLoadIT {
                 "-Xmx512m", "-cp", childClassPath(), WorkerLoadMain.class.getName(), DIR.toAbsolutePath().toString()));
         Settings.typedProperties().forEach(p -> command.add(p + "=abc"));
         command.add("pgvault.vault.container=");
+        command.add("pgvault.restore.verify=abc");
         Path log = Path.of("target", "failsafe-reports", "WorkerLoadIT-child.txt");
         Files.createDirectories(log.getParent());
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -99,7 +100,7 @@ class WorkerLoadIT {
 
     @Test
     void everyCaseRan() {
-        assertEquals(Settings.typedProperties().size() + 1, OUTCOMES.size(), output);
+        assertEquals(Settings.typedProperties().size() + 2, OUTCOMES.size(), output);
         assertTrue(output.contains("\nDONE"), output);
     }
 
@@ -108,16 +109,23 @@ class WorkerLoadIT {
         List<String> names = Settings.typedNames();
         List<String> properties = Settings.typedProperties();
         for (int i = 0; i < properties.size(); i++) {
-            assertFailsNaming(properties.get(i) + "=abc", names.get(i), names.get(i) + "=abc");
+            assertFailsNaming(properties.get(i) + "=abc", names.get(i), names.get(i) + "=abc", "HINT: Set " + names.get(i));
         }
     }
 
     @Test
     void anEmptyTextSettingLoadsTheAppAndFailsTheInvocationNamingIt() {
-        assertFailsNaming("pgvault.vault.container=", "PGVAULT_VAULT_CONTAINER", "is empty");
+        assertFailsNaming("pgvault.vault.container=", "PGVAULT_VAULT_CONTAINER", "is empty",
+                "HINT: Set PGVAULT_VAULT_CONTAINER");
     }
 
-    static void assertFailsNaming(String setting, String name, String evidence) {
+    @Test
+    void aBadVerifyModeLoadsTheAppAndFailsTheInvocationNamingIt() {
+        assertFailsNaming("pgvault.restore.verify=abc", "PGVAULT_RESTORE_VERIFY", "PGVAULT_RESTORE_VERIFY=abc",
+                "HINT: Use sha256");
+    }
+
+    static void assertFailsNaming(String setting, String name, String evidence, String hint) {
         List<String> lines = OUTCOMES.get(setting);
         assertTrue(lines != null, "no outcome for " + setting + ":\n" + output);
         String all = String.join("\n", lines);
@@ -126,7 +134,7 @@ class WorkerLoadIT {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("RESULT failed ") && l.contains(name)),
                 setting + ": the invocation failed naming " + name + ":\n" + all);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("LOG SEVERE pgvault: ") && l.contains(name)
-                        && l.contains(evidence) && l.contains("HINT: Set " + name)),
+                        && l.contains(evidence) && l.contains(hint)),
                 setting + ": the invocation's log has the setting, its value and the HINT:\n" + all);
         assertFalse(all.contains("LOAD-FAILED") || all.contains("STOP-FAILED"), all);
     }
