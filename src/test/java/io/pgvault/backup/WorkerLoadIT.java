@@ -121,7 +121,7 @@ class WorkerLoadIT {
 
     @Test
     void aBadVerifyModeLoadsTheAppAndFailsTheInvocationNamingIt() {
-        assertFailsNaming("pgvault.restore.verify=abc", "PGVAULT_RESTORE_VERIFY", "PGVAULT_RESTORE_VERIFY=abc",
+        assertFailsNaming("pgvault.restore.verify=abc", "PGVAULT_RESTORE_VERIFY", "PGVAULT_RESTORE_VERIFY=\"abc\"",
                 "HINT: Use sha256");
     }
 

@@ -87,7 +87,7 @@ class SettingsTest {
         assertEquals("pgvault", config(Map.of()).vault().container(), "unset: the default");
         Errors.assertKind(ErrorKind.BAD_SETTING, () -> config(Map.of("PGVAULT_VAULT_CONTAINER", "")).vault().container());
         PgvaultException verify = settings(Map.of("PGVAULT_RESTORE_VERIFY", "md5")).problems().get(0);
-        assertTrue(verify.render().contains("PGVAULT_RESTORE_VERIFY=md5"), verify.render());
+        assertTrue(verify.render().contains("PGVAULT_RESTORE_VERIFY=\"md5\""), verify.render());
         assertEquals("verify-full", settings(Map.of("PGVAULT_PG_SSLMODE", "VERIFY-FULL")).pgSslMode().toString());
     }
 
