@@ -7,6 +7,8 @@ import io.pgvault.vault.ImmutabilityMode;
 import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,6 +60,7 @@ public class Settings {
             new Typed("pgvault.backup.blocks-in-flight", Settings::blocksInFlight),
             new Typed("pgvault.backup.lock-wait-timeout", Settings::lockWaitTimeout),
             new Typed("pgvault.backup.timeout", Settings::backupTimeout),
+            new Typed("pgvault.restore.allowed-endpoints", Settings::restoreAllowedEndpoints),
             new Typed("pgvault.restore.sync-copy-max-bytes", Settings::syncCopyMaxBytes),
             new Typed("pgvault.restore.copy-timeout", Settings::copyTimeout),
             new Typed("pgvault.matrix.max-server-size-bytes", Settings::maxServerSizeBytes),
@@ -200,6 +203,26 @@ public class Settings {
 
     public Duration backupTimeout() {
         return duration("PGVAULT_BACKUP_TIMEOUT", config.backup().timeout());
+    }
+
+    /** Each entry an absolute http(s) URL with a host (a blob endpoint, optionally with an account path). */
+    public List<String> restoreAllowedEndpoints() {
+        String name = "PGVAULT_RESTORE_ALLOWED_ENDPOINTS";
+        List<String> entries = config.restore().allowedEndpoints().orElse(List.of()).stream().map(String::trim)
+                .filter(s -> !s.isEmpty()).toList();
+        for (String entry : entries) {
+            URI uri;
+            try {
+                uri = new URI(entry);
+            } catch (URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null || !List.of("http", "https").contains(uri.getScheme())) {
+                throw bad(name, entry, "has an entry that is not an http(s) URL", "Set " + name + " to a comma-separated"
+                        + " list of blob endpoints such as http://127.0.0.1:10000/pgvaulttarget, or leave it empty.");
+            }
+        }
+        return entries;
     }
 
     public long syncCopyMaxBytes() {

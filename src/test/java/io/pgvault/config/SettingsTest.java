@@ -55,7 +55,7 @@ class SettingsTest {
 
     @Test
     void everyTypedSettingRefusesTextWithItsNameValueAndHint() {
-        assertEquals(23, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
+        assertEquals(24, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
         for (String name : Settings.typedNames()) {
             Settings s = settings(Map.of(name, "abc"));
             List<PgvaultException> problems = s.problems();
@@ -112,6 +112,9 @@ class SettingsTest {
                 "PGVAULT_BACKUP_BLOCK_SIZE_BYTES", "262144"));
         assertEquals(List.of(), s.problems());
         assertEquals(new Compression.Choice(Compression.GZIP, 9), s.compression());
+        assertEquals(List.of("http://127.0.0.1:10000/pgvaulttarget", "https://x.blob.core.windows.net"), settings(Map.of(
+                "PGVAULT_RESTORE_ALLOWED_ENDPOINTS", "http://127.0.0.1:10000/pgvaulttarget, https://x.blob.core.windows.net"))
+                .restoreAllowedEndpoints());
         assertEquals(VaultTier.COOL, s.vaultAccessTier());
         assertEquals(PgAuth.ENTRA, s.pgAuth());
         assertEquals(Duration.ofSeconds(30), s.retryDelay());
@@ -121,6 +124,17 @@ class SettingsTest {
         assertEquals(262144, s.blockSizeBytes());
         // Archive is a tier Azure knows: it parses, and the support matrix refuses it with its own rule.
         assertEquals(VaultTier.ARCHIVE, settings(Map.of("PGVAULT_VAULT_ACCESS_TIER", "Archive")).vaultAccessTier());
+    }
+
+    /** The sample every developer copies to local.settings.json is usable as it is. */
+    @Test
+    void theLocalSettingsSampleIsUsable() throws Exception {
+        var values = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(java.nio.file.Path.of("local.settings.sample.json").toFile()).get("Values");
+        Map<String, String> env = new HashMap<>();
+        values.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        assertTrue(env.containsKey("PGVAULT_BACKUP_COMPRESSION"), env.toString());
+        assertEquals(List.of(), settings(env).problems());
     }
 
     @Test

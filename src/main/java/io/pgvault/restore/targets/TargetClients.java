@@ -29,7 +29,7 @@ import java.util.Optional;
 public class TargetClients {
 
     private final VaultClients clients;
-    private final TargetGuard guard;
+    private volatile TargetGuard guard;
     private final List<String> identityAccounts;
     private final Settings settings;
     private final Clock clock;
@@ -38,7 +38,6 @@ public class TargetClients {
         this.clients = clients;
         this.settings = new Settings(config);
         this.clock = clock;
-        this.guard = new TargetGuard(config.restore().allowedEndpoints().orElse(List.of()));
         this.identityAccounts = config.restore().identityTargetAccounts().orElse(List.of()).stream()
                 .map(String::trim).filter(a -> !a.isEmpty()).map(a -> a.toLowerCase(Locale.ROOT)).toList();
     }
@@ -50,7 +49,7 @@ public class TargetClients {
      * accounts a caller of the restore function could not, so the caller must bring its own SAS elsewhere.
      */
     public TargetGuard.Target check(String url) {
-        TargetGuard.Target target = guard.check(url);
+        TargetGuard.Target target = guard().check(url);
         String account = target.account().toLowerCase(Locale.ROOT);
         String vaultAccount = clients.service().getAccountName();
         if (account.equalsIgnoreCase(vaultAccount)) {
@@ -81,9 +80,14 @@ public class TargetClients {
                 + "); " + evidence, hint);
     }
 
-    /** The guard itself, for the SAS check. */
+    /** The guard itself, for the SAS check; built on first use (a bad endpoint setting fails that use). */
     public TargetGuard guard() {
-        return guard;
+        TargetGuard g = guard;
+        if (g == null) {
+            g = new TargetGuard(settings.restoreAllowedEndpoints());
+            guard = g;
+        }
+        return g;
     }
 
     /**
