@@ -67,7 +67,7 @@ public final class RestoreKit {
         Map<String, byte[]> out = new LinkedHashMap<>();
         try {
             script = SqlScanner.scan(new String(rolesSql, StandardCharsets.ISO_8859_1));
-            out.put(ROLES_MANAGED, RoleFilter.toPsql(RoleFilter.filter(script, false), header(false))
+            out.put(ROLES_MANAGED, RoleFilter.toPsql(RoleFilter.filter(script, false), header(false), true)
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.put(ROLES_KEEP_SUPERUSER, RoleFilter.toPsql(RoleFilter.filter(script, true), header(true))
                     .getBytes(StandardCharsets.ISO_8859_1));
@@ -89,6 +89,8 @@ public final class RestoreKit {
                 : "a managed server (restore.sh): SUPERUSER, REPLICATION and BYPASSRLS turned into NO...")
                 + ";\n-- reserved roles (azure_*, azuresu, replication, pg_*) and their grants left out; statements about\n"
                 + "-- the role psql connects as and the server's bootstrap superuser are skipped.\n"
+                + (keepSuperuser ? "" : "-- Run by a non-superuser admin (Azure's): without those attributes and GRANTED BY, roles that\n"
+                        + "-- are superusers here skipped, and the admin made a member of each role (to restore its objects).\n")
                 + "-- Run with: psql -X -d postgres -f <this file>\n";
     }
 

@@ -14,6 +14,11 @@
 # line; names base64-encoded), checked line by line before anything is changed. The roles files were made
 # from roles.sql by pgvault, which read it statement by statement (see RESTORE.md); this script runs them
 # as they are and never edits SQL.
+#
+# Run by a non-superuser admin (Azure's: CREATEROLE, CREATEDB), the roles file makes the admin a member of the
+# roles, and each database is restored in runs of consecutive archive entries (pg_restore -L): with their owners
+# where the admin can act as the owner, with --no-owner where it cannot (the source's superuser, roles missing
+# here), so those objects are the admin's. It prints which owners it mapped; RESTORE.md explains.
 set -euo pipefail
 cd "$(dirname "$0")"
 JOBS=4; SKIP_ROLES=0; KEEP_SUPERUSER=0; INTO_EXISTING=0
@@ -33,6 +38,8 @@ need() { command -v "$1" >/dev/null 2>&1 || die "$1 is needed but not installed"
 need psql; need pg_restore; need base64
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -d postgres)
 FAILED=0
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
 # base64 of whole lines: one or more groups of four, padded.
 B64_RE='^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$'
 FILE_RE='^databases/[0-9]{4}_[A-Za-z0-9_-]+\.dump(\.zst)?$'
@@ -89,8 +96,113 @@ create_roles() {
   psql -X -q -d postgres -f "$roles" || true
 }
 
+# Who restores: SUPERUSER (t/f), CAN (the pg_has_role privilege that lets ALTER ... OWNER TO a role: MEMBER on
+# 15, SET from 16) and ME (the role's name, for messages).
+SUPERUSER=t; CAN=MEMBER; ME=""
+who_restores() {
+  local row
+  row=$(printf '%s\n' "SELECT rolsuper, CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' \
+ELSE 'MEMBER' END, current_user FROM pg_roles WHERE rolname = current_user;" | "${PSQL[@]}" -At -F $'\t')
+  IFS=$'\t' read -r SUPERUSER CAN ME <<<"$row"
+  if [ "$SUPERUSER" != t ]; then
+    echo "restore.sh: connected as $(printf '%q' "$ME"), not a superuser: it joins the roles it restores, and objects" \
+      "whose owner it cannot act as here are restored owned by $(printf '%q' "$ME") (RESTORE.md, 'Restoring as a" \
+      "non-superuser admin')"
+  fi
+}
+
 # A conninfo string with the name quoted, so a name like 'a=b' or '-h' stays a database name.
 conninfo() { local s=${1//\\/\\\\}; s=${s//\'/\\\'}; printf "dbname='%s'" "$s"; }
+
+# The roles of the server as pg_restore -l shows owners (line breaks as spaces; bytes as stored, hence
+# SQL_ASCII, which turns encoding conversion off): USABLE, those this login can act as in database $1; OTHERS,
+# the rest.
+USABLE=(); OTHERS=()
+load_roles() {
+  local row
+  USABLE=(); OTHERS=()
+  while IFS= read -r -d '' row; do
+    if [ "${row%%$'\t'*}" = t ]; then USABLE+=("${row#*$'\t'}"); else OTHERS+=("${row#*$'\t'}"); fi
+  done < <(printf '%s\n' "SELECT pg_has_role(current_user, oid, :'can'), translate(rolname, E'\\n\\r', '  ') FROM pg_roles;" \
+    | PGCLIENTENCODING=SQL_ASCII psql -X -q -v ON_ERROR_STOP=1 -At -0 -F $'\t' -v can="$CAN" -d "$(conninfo "$1")")
+}
+
+# owner_in LINE ROLE...: the longest ROLE that a pg_restore -l line ends with (its owner field), else fails.
+owner_in() {
+  local line=$1 r best="" found=1
+  shift
+  for r in "$@"; do
+    if [[ "$line" == *" $r" ]] && [ "${#r}" -ge "${#best}" ]; then best=$r; found=0; fi
+  done
+  OWNER=$best
+  return $found
+}
+
+# pg_restore -l: "ID; TABLEOID OID DESC SCHEMA NAME OWNER". Entries of these kinds never set an owner, so they
+# run in whichever run they fall into; a DEFAULT ACL is ALTER DEFAULT PRIVILEGES FOR ROLE owner.
+NEUTRAL_RE='^[0-9]+; [0-9]+ [0-9]+ (TABLE DATA|SEQUENCE SET|SEQUENCE OWNED BY|BLOBS|LARGE OBJECTS|ACL|COMMENT|SECURITY LABEL|INDEX|INDEX ATTACH|CONSTRAINT|CHECK CONSTRAINT|FK CONSTRAINT|TRIGGER|RULE|POLICY|ROW SECURITY|DEFAULT|MATERIALIZED VIEW DATA|CAST) '
+DEFAULT_ACL_RE='^[0-9]+; [0-9]+ [0-9]+ DEFAULT ACL '
+
+# mapped_owner LINE: the owner of an entry this login cannot act as, for the report.
+mapped_owner() {
+  if owner_in "$1" "${OTHERS[@]}"; then printf '%s' "$OWNER"; else printf '%s' "${1##* }"; fi
+}
+
+# restore_as_admin NAME SRC SHOWN: the archive's entries in order, split into runs of consecutive entries: with their
+# owners, or with --no-owner where this login cannot act as the owner (so they are its own); default privileges
+# of such an owner are left out (only that owner may set them). Says what it mapped.
+restore_as_admin() {
+  local name=$1 src=$2 shown=$3 line kind cur="" n=0 i rc=0 r
+  local LC_ALL=C # names compared byte for byte
+  local -a kinds=()
+  local -A mapped=() skipped=()
+  load_roles "$name"
+  pg_restore -l "$src" >"$WORK/toc" || return 1
+  rm -f "$WORK"/list.*
+  while IFS= read -r line; do
+    [[ "$line" =~ ^[0-9]+\; ]] || continue
+    if [[ "$line" =~ $DEFAULT_ACL_RE ]] && ! owner_in "$line" "${USABLE[@]}"; then
+      skipped["$(mapped_owner "$line")"]=1; continue
+    fi
+    if [[ "$line" == *' ' || "$line" =~ $NEUTRAL_RE ]]; then kind=${cur:-owned}
+    elif owner_in "$line" "${USABLE[@]}"; then kind=owned
+    else kind=mapped; mapped["$(mapped_owner "$line")"]=1
+    fi
+    if [ "$kind" != "$cur" ]; then n=$((n + 1)); kinds[n]=$kind; cur=$kind; fi
+    printf '%s\n' "$line" >>"$WORK/list.$n"
+  done <"$WORK/toc"
+  for r in "${!mapped[@]}"; do
+    echo "restore.sh: database $shown: objects owned by $(printf '%q' "$r") are restored owned by" \
+      "$(printf '%q' "$ME") (it cannot act as $(printf '%q' "$r") on this server)"
+  done
+  for r in "${!skipped[@]}"; do
+    echo "restore.sh: database $shown: the default privileges of $(printf '%q' "$r") (ALTER DEFAULT" \
+      "PRIVILEGES FOR ROLE) are not restored: only $(printf '%q' "$r") may set them"
+  done
+  for ((i = 1; i <= n; i++)); do
+    if [ "${kinds[i]}" = mapped ]; then set -- --no-owner; else set --; fi
+    pg_restore --jobs "$JOBS" "$@" -L "$WORK/list.$i" --dbname "$(conninfo "$name")" "$src" || rc=1
+  done
+  return $rc
+}
+
+# set_owner NAME OWNER CREATED: the database's owner as in the source; a login that cannot act as it keeps a
+# database it created (and says so) and leaves an existing one as it is.
+set_owner() {
+  local can
+  if [ "$SUPERUSER" != t ]; then
+    can=$(printf "SELECT count(*) FROM pg_roles WHERE rolname = :'owner' AND pg_has_role(current_user, oid, :'can');\n" \
+      | "${PSQL[@]}" -At -v owner="$2" -v can="$CAN")
+    if [ "$can" != 1 ]; then
+      if [ "$3" = 1 ]; then
+        echo "restore.sh: database $(printf '%q' "$1"): its owner $(printf '%q' "$2") is mapped to $(printf '%q' "$ME")" \
+          "(it cannot act as $(printf '%q' "$2") on this server)"
+      fi
+      return 0
+    fi
+  fi
+  printf 'ALTER DATABASE :"db" OWNER TO :"owner";\n' | "${PSQL[@]}" -v db="$1" -v owner="$2" || true
+}
 
 restore_db() { # name file compression owner
   local name=$1 file=$2 comp=$3 owner=$4 src exists shown
@@ -105,14 +217,16 @@ restore_db() { # name file compression owner
   if [ "$exists" = 0 ] && ! printf 'CREATE DATABASE :"db" TEMPLATE template0;\n' | "${PSQL[@]}" -v db="$name"; then
     echo "restore.sh: could not create $shown" >&2; FAILED=1; return 0
   fi
-  if [ -n "$owner" ]; then
-    printf 'ALTER DATABASE :"db" OWNER TO :"owner";\n' | "${PSQL[@]}" -v db="$name" -v owner="$owner" || true
-  fi
+  if [ -n "$owner" ]; then set_owner "$name" "$owner" "$((1 - exists))"; fi
   src=$file
   case "$comp" in
     zstd*) src=$(mktemp); zstd -d -q -f -o "$src" "$file" ;;
   esac
-  if ! pg_restore --jobs "$JOBS" --dbname "$(conninfo "$name")" "$src"; then
+  if [ "$SUPERUSER" = t ]; then
+    if ! pg_restore --jobs "$JOBS" --dbname "$(conninfo "$name")" "$src"; then
+      echo "restore.sh: pg_restore reported errors for $shown" >&2; FAILED=1
+    fi
+  elif ! restore_as_admin "$name" "$src" "$shown"; then
     echo "restore.sh: pg_restore reported errors for $shown" >&2; FAILED=1
   fi
   if [ "$src" != "$file" ]; then rm -f "$src"; fi
@@ -123,6 +237,7 @@ read_data
 for c in "${COMPS[@]}"; do
   if [[ "$c" == zstd* ]]; then need zstd; break; fi
 done
+who_restores
 if [ "$SKIP_ROLES" = 0 ] && [ -f roles.sql ]; then create_roles; fi
 for i in "${!NAMES[@]}"; do
   restore_db "${NAMES[$i]}" "${FILES[$i]}" "${COMPS[$i]}" "${OWNERS[$i]}"

@@ -111,6 +111,55 @@ class RoleFilterTest {
         assertTrue(e.reason().contains("psql command"), e.getMessage());
     }
 
+    @Test
+    void forANonSuperuserAdminAttributesAndGrantorsAreLeftOutAndSourceSuperusersNotRecreated() {
+        String script = """
+                CREATE ROLE app;
+                ALTER ROLE app WITH NOSUPERUSER INHERIT NOREPLICATION LOGIN NOBYPASSRLS;
+                CREATE ROLE dba;
+                ALTER ROLE dba WITH SUPERUSER INHERIT LOGIN;
+                ALTER ROLE app SET search_path = superuser;
+                GRANT app TO bob GRANTED BY postgres;
+                GRANT app TO dba GRANTED BY postgres;
+                GRANT app TO "granted by x" WITH ADMIN OPTION GRANTED BY "odd grantor";
+                GRANT "SUPERUSER x" TO bob;
+                """;
+        var result = RoleFilter.filter(SqlScanner.scan(script), false);
+        assertEquals(java.util.Set.of("dba"), result.superusers(), "the source's superusers");
+        assertEquals(java.util.Arrays.asList(null, "ALTER ROLE app WITH INHERIT LOGIN;", null,
+                "ALTER ROLE dba WITH INHERIT LOGIN;", null, "GRANT app TO bob;", "",
+                "GRANT app TO \"granted by x\" WITH ADMIN OPTION;", null),
+                result.statements().stream().map(RoleFilter.Kept::asAdmin).toList());
+        assertEquals("ALTER ROLE app WITH NOSUPERUSER INHERIT NOREPLICATION LOGIN NOBYPASSRLS;",
+                result.statements().get(1).text(), "a superuser still runs the NO... forms");
+        assertTrue(RoleFilter.filter(SqlScanner.scan(script), true).statements().stream()
+                .allMatch(k -> k.asAdmin() == null), "--keep-superuser has no admin forms");
+    }
+
+    @Test
+    void thePsqlScriptForAdminsPicksTheAdminFormSkipsSuperusersAndJoinsEachRole() {
+        String script = "CREATE ROLE \"it's \\ \"\"odd\"\"\n\";\nALTER ROLE \"it's \\ \"\"odd\"\"\n\" WITH NOSUPERUSER LOGIN;\n"
+                + "CREATE ROLE dba;\nALTER ROLE dba WITH SUPERUSER;\nGRANT app TO dba GRANTED BY postgres;\n";
+        var result = RoleFilter.filter(SqlScanner.scan(script), false);
+        String psql = RoleFilter.toPsql(result, "", true);
+        assertTrue(psql.startsWith("SELECT rolsuper AS pgvault_superuser FROM pg_roles WHERE rolname = current_user "
+                + "\\gset\n"), psql);
+        assertTrue(psql.contains("\\if :pgvault_superuser\nALTER ROLE \"it's \\ \"\"odd\"\"\n\" WITH NOSUPERUSER LOGIN;\n"
+                + "\\else\nALTER ROLE \"it's \\ \"\"odd\"\"\n\" WITH LOGIN;\n\\endif"), psql);
+        assertTrue(psql.contains("AND NOT pg_has_role(current_user, r.oid, CASE WHEN current_setting('server_version_num')"
+                + "::int >= 160000 THEN 'SET' ELSE 'MEMBER' END)) AS pgvault_join_role \\gset\n"),
+                "joins unless it can act as the role (MEMBER on 15, SET from 16): " + psql);
+        assertTrue(psql.contains("\\if :pgvault_join_role\nGRANT \"it's \\ \"\"odd\"\"\n\" TO CURRENT_USER;\n\\endif"),
+                "the admin joins the role, its name quoted: " + psql);
+        assertTrue(psql.contains("rolname = E'dba') AND (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+                + "AS pgvault_other_role"), "a source superuser is for superusers only: " + psql);
+        assertTrue(psql.contains("rolname = E'it\\'s \\\\ \"odd\"\\x0a' AND rolsuper)) AS pgvault_other_role"),
+                "a role that is a superuser on the target is skipped for admins: " + psql);
+        assertTrue(psql.contains("\\if :pgvault_superuser\nGRANT app TO dba GRANTED BY postgres;\n\\endif"),
+                "a grant to a source superuser runs for superusers only: " + psql);
+        assertFalse(RoleFilter.toPsql(result, "").contains("pgvault_superuser"), "the superuser-only script is as it was");
+    }
+
     static String psql(String script) {
         return RoleFilter.toPsql(RoleFilter.filter(SqlScanner.scan(script), false), "");
     }
