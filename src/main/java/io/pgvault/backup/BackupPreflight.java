@@ -1,6 +1,7 @@
 package io.pgvault.backup;
 
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.jobs.Stopwatch;
 import io.pgvault.matrix.BackupFacts;
 import io.pgvault.matrix.BackupType;
@@ -34,14 +35,16 @@ public class BackupPreflight {
     private static final Logger LOG = Logger.getLogger(BackupPreflight.class);
 
     private final PgvaultConfig config;
+    private final Settings settings;
     private final ServerInspector inspector;
     private final PgTools tools;
     private final WeekClaims weeks;
     private final BackupHistory history;
 
-    public BackupPreflight(PgvaultConfig config, ServerInspector inspector, PgTools tools, WeekClaims weeks,
-            BackupHistory history) {
+    public BackupPreflight(PgvaultConfig config, Settings settings, ServerInspector inspector, PgTools tools,
+            WeekClaims weeks, BackupHistory history) {
         this.config = config;
+        this.settings = settings;
         this.inspector = inspector;
         this.tools = tools;
         this.weeks = weeks;
@@ -57,8 +60,14 @@ public class BackupPreflight {
         return CompletableFuture.supplyAsync(() -> timed("server inspection", since, inspector::inspect));
     }
 
-    /** Inspects and judges now. */
+    /** Fails, naming every bad setting with its HINT, unless every setting can be used. */
+    void checkSettings() {
+        settings.check();
+    }
+
+    /** Checks the settings, then inspects and judges now. */
     public Result run(BackupType type, Instant now) {
+        checkSettings();
         Stopwatch since = Stopwatch.start();
         return run(type, now, inspectAsync(since), since);
     }
@@ -68,9 +77,8 @@ public class BackupPreflight {
         String server = BackupLayout.checkServer(config.serverName());
         // The three inspections touch different systems (PostgreSQL, the local tools, the vault): run them at
         // once, so the preflight costs the slowest of them, not their sum.
-        // A bad compression setting is refused here, before anything is claimed; zstd's native library loads
-        // meanwhile, not when the first dump has started.
-        DumpCompression compression = DumpCompression.parse(config.backup().compression());
+        // zstd's native library loads meanwhile, not when the first dump has started.
+        DumpCompression compression = DumpCompression.of(settings.compression());
         CompletableFuture.runAsync(compression::warmUp);
         CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(() -> timed("pg_dump --version", since,
                 tools::pgDumpVersion));
@@ -81,7 +89,7 @@ public class BackupPreflight {
         ServerFacts facts = join(inspection);
         String pgDumpVersion = join(pgDump);
         WeekSlot slot = join(weekSlot);
-        VaultFacts vaultFacts = new VaultFacts(config.vault().accessTier(), config.vault().matrixPlacement());
+        VaultFacts vaultFacts = new VaultFacts(settings.vaultAccessTier().toString(), config.vault().matrixPlacement());
         Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
                 new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot, join(budget)));
         return new Result(facts, pgDumpVersion, verdict);
@@ -89,13 +97,13 @@ public class BackupPreflight {
 
     /** The time-budget rule's facts: this server's last backups, the function timeout, the parallelism. */
     private TimeBudgetFacts timeBudget(String server) {
-        int parallelism = config.backup().parallelism() > 0 ? config.backup().parallelism()
+        int parallelism = settings.backupParallelism() > 0 ? settings.backupParallelism()
                 : Runtime.getRuntime().availableProcessors();
-        return new TimeBudgetFacts(history.recent(server), config.backup().timeBudget(), parallelism);
+        return new TimeBudgetFacts(history.recent(server), settings.timeBudget(), parallelism);
     }
 
     private SupportMatrix matrix() {
-        return new SupportMatrix(new MatrixPolicy(config.matrix().maxServerSizeBytes(), config.matrix().maxByteaBytes()));
+        return new SupportMatrix(new MatrixPolicy(settings.maxServerSizeBytes(), settings.maxByteaBytes()));
     }
 
     private static <T> T timed(String what, Stopwatch since, Supplier<T> step) {

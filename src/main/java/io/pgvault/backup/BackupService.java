@@ -81,6 +81,7 @@ public class BackupService {
     private BackupResult backup(ServerTargets.Target target, BackupType type) {
         String server = BackupLayout.checkServer(target.config().serverName());
         BackupPreflight preflights = target.preflights();
+        preflights.checkSettings(); // every bad setting at once, before anything is written
         Stopwatch run = Stopwatch.start();
         // The server's inspection needs nothing from the job record, so it runs while the record is written: in a
         // fresh process both mostly load classes (JDBC, the storage SDK), and on two cores they overlap.
@@ -232,7 +233,7 @@ public class BackupService {
                 .map(e -> new Manifest.ExcludedDatabase(e.database(), e.owner(), e.reason())).toList();
         return new Manifest(Manifest.FORMAT_VERSION, config.serverName(), backupId, WeekClaims.isoWeek(start),
                 BackupType.FULL.name(), start, clock.instant(), preflight.server().serverVersion(), preflight.pgDumpVersion(),
-                config.backup().compression(), files.stream().mapToLong(Manifest.File::bytes).sum(), files, excluded,
+                config.backup().compression().orElse(""), files.stream().mapToLong(Manifest.File::bytes).sum(), files, excluded,
                 BuildInfo.version());
     }
 

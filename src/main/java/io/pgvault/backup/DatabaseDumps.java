@@ -3,6 +3,7 @@ package io.pgvault.backup;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.matrix.DatabaseFacts;
 import io.pgvault.postgres.DumpProcess;
 import io.pgvault.postgres.PgTools;
@@ -42,16 +43,19 @@ public class DatabaseDumps {
     private final PgTools tools;
     private final VaultStore vault;
 
-    public DatabaseDumps(PgvaultConfig config, PgTools tools, VaultStore vault) {
+    private final Settings settings;
+
+    public DatabaseDumps(PgvaultConfig config, Settings settings, PgTools tools, VaultStore vault) {
         this.config = config;
+        this.settings = settings;
         this.tools = tools;
         this.vault = vault;
     }
 
     /** Dumps the roles and every included database into {@code <server>/<backupId>/}; the manifest's files. */
     List<Manifest.File> dumpAll(List<DatabaseFacts> databases, String server, String backupId, BackupProgress progress) {
-        DumpCompression compression = DumpCompression.parse(config.backup().compression());
-        int parallelism = config.backup().parallelism() > 0 ? config.backup().parallelism()
+        DumpCompression compression = DumpCompression.of(settings.compression());
+        int parallelism = settings.backupParallelism() > 0 ? settings.backupParallelism()
                 : Runtime.getRuntime().availableProcessors();
         RunningDumps running = new RunningDumps();
         // The (small) roles dump has its own thread: it never holds back a database, and the database slots stay
@@ -106,15 +110,15 @@ public class DatabaseDumps {
         String path = prefix + "roles.sql";
         ProcessBuilder pb = tools.command(config.pg().database(), "pg_dumpall",
                 List.of("--globals-only", "--no-role-passwords", "--no-password"));
-        Dump dump = new Dump(prefix, path, DumpCompression.parse("none"), 1, progress, running);
+        Dump dump = new Dump(prefix, path, DumpCompression.UNCOMPRESSED, 1, progress, running);
         BlockBlobSink.StoredFile stored = stream(pb, "roles and tablespaces", "application/sql", "(roles)", dump);
         return new Manifest.File(Manifest.File.KIND_GLOBALS, null, null, 0, relative(prefix, path), stored.bytes(),
-                stored.sha256(), stored.md5Base64(), DumpCompression.NONE);
+                stored.sha256(), stored.md5Base64(), DumpCompression.UNCOMPRESSED.toString());
     }
 
     private Manifest.File dumpDatabase(DatabaseFacts db, Dump dump) {
         List<String> args = new ArrayList<>(List.of("--format=custom", "--no-password",
-                "--lock-wait-timeout=" + config.backup().lockWaitTimeout().toMillis()));
+                "--lock-wait-timeout=" + settings.lockWaitTimeout().toMillis()));
         args.addAll(dump.compression().pgDumpArgs());
         ProcessBuilder pb = tools.command(db.name(), "pg_dump", args);
         BlockBlobSink.StoredFile stored = stream(pb, "database \"" + db.name() + "\"", "application/octet-stream",
@@ -132,7 +136,7 @@ public class DatabaseDumps {
         try {
             out = dump.compression().wrap(sink, dump.workers());
             dump.progress().started(item);
-            DumpProcess.run(pb, what, out, config.backup().timeout(), n -> dump.progress().update(item, n),
+            DumpProcess.run(pb, what, out, settings.backupTimeout(), n -> dump.progress().update(item, n),
                     dump.running()::started);
             out.close(); // finishes the compressed frame; the sink stays open
             BlockBlobSink.StoredFile stored = sink.commit();

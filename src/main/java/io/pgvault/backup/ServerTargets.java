@@ -1,6 +1,7 @@
 package io.pgvault.backup;
 
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.fleet.AuthMode;
 import io.pgvault.fleet.EntryConfig;
 import io.pgvault.fleet.SecretResolver;
@@ -43,7 +44,7 @@ public class ServerTargets {
     public record Target(PgvaultConfig config, BackupPreflight preflights, DatabaseDumps dumps) {
         /** The server's retention rules. */
         public RetentionPolicy retention() {
-            return RetentionPolicy.of(config.retention());
+            return RetentionPolicy.of(new Settings(config));
         }
     }
 
@@ -59,9 +60,11 @@ public class ServerTargets {
         }
         String password = entry.auth() == AuthMode.PASSWORD ? secrets.resolve(entry.passwordRef()) : null;
         PgvaultConfig view = EntryConfig.of(config, entry, password);
-        PgCredentials credentials = new PgCredentials(view);
-        PgTools tools = new PgTools(view, credentials);
-        ServerInspector inspector = new ServerInspector(view, new PgConnections(view, credentials));
-        return new Target(view, new BackupPreflight(view, inspector, tools, weeks, new BackupHistory(vault)), new DatabaseDumps(view, tools, vault));
+        Settings settings = new Settings(view); // the entry's values, parsed and checked like the app's
+        PgCredentials credentials = new PgCredentials(view, settings);
+        PgTools tools = new PgTools(view, settings, credentials);
+        ServerInspector inspector = new ServerInspector(view, new PgConnections(view, settings, credentials));
+        BackupPreflight preflight = new BackupPreflight(view, settings, inspector, tools, weeks, new BackupHistory(vault));
+        return new Target(view, preflight, new DatabaseDumps(view, settings, tools, vault));
     }
 }

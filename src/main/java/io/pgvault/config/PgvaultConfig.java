@@ -4,20 +4,30 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Every setting pgvault reads, under the prefix {@code pgvault}. Each one is also an app setting /
  * environment variable: {@code pgvault.pg.host} is {@code PGVAULT_PG_HOST}.
+ *
+ * <p>No value may keep the app from starting (under the Functions worker a failed start leaves every function
+ * unloaded, without a word): numbers, durations, booleans and closed sets are therefore read here as text
+ * ({@code Optional<String>} with its default: an empty app setting is empty, not a start failure) and parsed, with
+ * the setting's name and a HINT, by {@link Settings} when they are used and by the preflight. Text settings are
+ * read the same way ({@code fooSetting()}); their accessor {@code foo()} fails the use that finds one empty.
  */
 @ConfigMapping(prefix = "pgvault")
 public interface PgvaultConfig {
 
     /** Name of the backed-up server; the first path segment of every blob in the vault. */
     @WithName("server-name")
-    String serverName();
+    Optional<String> serverNameSetting();
+
+    /** {@link #serverNameSetting()}; empty or unset fails this use (not the app's start) naming the setting. */
+    default String serverName() {
+        return Settings.text("PGVAULT_SERVER_NAME", serverNameSetting());
+    }
 
     /** How to reach the PostgreSQL server. */
     Pg pg();
@@ -56,40 +66,55 @@ public interface PgvaultConfig {
          * backup, or bin/pgvault prune). Each server's status document keeps its last backup, job and verify.
          */
         @WithDefault("400")
-        int retentionDays();
+        Optional<String> retentionDays();
     }
 
     /** Connection to the PostgreSQL server. */
     interface Pg {
         /** Host name or address of the server. */
+        @WithName("host")
         @WithDefault("localhost")
-        String host();
+        Optional<String> hostSetting();
+
+        default String host() {
+            return Settings.text("PGVAULT_PG_HOST", hostSetting());
+        }
 
         /** TCP port of the server. */
         @WithDefault("5432")
-        int port();
+        Optional<String> port();
 
         /** Login role; in Azure the admin or the managed identity's Entra role name. */
+        @WithName("user")
         @WithDefault("postgres")
-        String user();
+        Optional<String> userSetting();
+
+        default String user() {
+            return Settings.text("PGVAULT_PG_USER", userSetting());
+        }
 
         /** Password for {@code auth=password}; empty with Entra authentication. Never logged. */
         Optional<String> password();
 
         /** libpq sslmode: disable, allow, prefer, require, verify-ca, verify-full. */
         @WithDefault("prefer")
-        String sslmode();
+        Optional<String> sslmode();
 
         /** Database used for inspection and pg_dumpall's connection. */
+        @WithName("database")
         @WithDefault("postgres")
-        String database();
+        Optional<String> databaseSetting();
+
+        default String database() {
+            return Settings.text("PGVAULT_PG_DATABASE", databaseSetting());
+        }
 
         /**
          * How pgvault authenticates: {@code password} (the setting above, or a Key Vault reference to it)
          * or {@code entra} (a Microsoft Entra token of the app's managed identity used as the password).
          */
         @WithDefault("password")
-        String auth();
+        Optional<String> auth();
 
         /** Client id of the user-assigned managed identity used for Entra tokens (empty: system-assigned). */
         Optional<String> managedIdentityClientId();
@@ -128,12 +153,17 @@ public interface PgvaultConfig {
         Optional<String> endpoint();
 
         /** Container that holds the backups. */
+        @WithName("container")
         @WithDefault("pgvault")
-        String container();
+        Optional<String> containerSetting();
+
+        default String container() {
+            return Settings.text("PGVAULT_VAULT_CONTAINER", containerSetting());
+        }
 
         /** Access tier of the backup blobs: Hot, Cool or Cold (Archive is refused by the matrix). */
         @WithDefault("Hot")
-        String accessTier();
+        Optional<String> accessTier();
 
         /** Client id of the user-assigned managed identity used for the vault (empty: default chain). */
         Optional<String> managedIdentityClientId();
@@ -144,46 +174,46 @@ public interface PgvaultConfig {
          * Azure allows 15 to 60.
          */
         @WithDefault("60")
-        int claimLeaseSeconds();
+        Optional<String> claimLeaseSeconds();
 
         /**
          * Days each committed backup's blobs are made immutable (version-level WORM time-based policy), counted
          * from the commit; 0 turns it off. Needs version-level immutability support on the vault container.
          */
         @WithDefault("0")
-        int immutabilityDays();
+        Optional<String> immutabilityDays();
 
         /**
          * Mode of that policy: {@code Unlocked} (can still be shortened or removed by an administrator, for
          * testing the setup) or {@code Locked} (can only be extended: compliance WORM).
          */
         @WithDefault("Unlocked")
-        String immutabilityMode();
+        Optional<String> immutabilityMode();
 
         /**
          * Attempts of each vault request, the first included, under the Azure SDK's exponential retry policy
          * before a storage outage fails the run; with the default delay, six attempts ride out about 30 seconds.
          */
         @WithDefault("6")
-        int retryMaxTries();
+        Optional<String> retryMaxTries();
 
         /** First delay of that retry policy; each further delay doubles, up to 20 seconds. */
         @WithDefault("PT0.5S")
-        Duration retryDelay();
+        Optional<String> retryDelay();
     }
 
     /** Backup settings. */
     interface Backup {
         /** How many databases are dumped at once; 0 means one per processor core. */
         @WithDefault("0")
-        int parallelism();
+        Optional<String> parallelism();
 
         /**
          * Compression of the dumps: {@code zstd} (pg_dump -Z0 streamed through zstd in pgvault, the default:
          * fastest), {@code gzip:N} (pg_dump's own gzip at level N), {@code none}.
          */
         @WithDefault("zstd")
-        String compression();
+        Optional<String> compression();
 
         /**
          * Size of the first block of each streamed upload, in bytes; later blocks grow with the stream
@@ -191,7 +221,7 @@ public interface PgvaultConfig {
          * to Azure's 4000 MiB).
          */
         @WithDefault("8388608")
-        int blockSizeBytes();
+        Optional<String> blockSizeBytes();
 
         /**
          * Most blocks one upload may use (Azure's ceiling, 50,000, is the default and the maximum). Block sizes
@@ -199,18 +229,18 @@ public interface PgvaultConfig {
          * fails as soon as it outgrows it.
          */
         @WithDefault("50000")
-        int maxBlocks();
+        Optional<String> maxBlocks();
 
         /** Blocks each upload keeps in flight. */
         @WithDefault("4")
-        int blocksInFlight();
+        Optional<String> blocksInFlight();
 
         /**
          * How long pg_dump waits for a table lock (pg_dump --lock-wait-timeout) before failing the backup,
          * instead of queueing behind a long ALTER TABLE forever.
          */
         @WithDefault("PT10M")
-        Duration lockWaitTimeout();
+        Optional<String> lockWaitTimeout();
 
         /**
          * How long one backup may run: the function's timeout, host.json {@code functionTimeout} (1.00:00:00, 24
@@ -219,11 +249,11 @@ public interface PgvaultConfig {
          * guarantees an execution.
          */
         @WithDefault("PT24H")
-        Duration timeBudget();
+        Optional<String> timeBudget();
 
         /** Longest a single pg_dump may run before it is killed and the backup fails. */
         @WithDefault("PT12H")
-        Duration timeout();
+        Optional<String> timeout();
     }
 
     /** Restore settings. */
@@ -252,11 +282,11 @@ public interface PgvaultConfig {
          * the asynchronous Copy Blob, which has no size cap.
          */
         @WithDefault("268435456")
-        long syncCopyMaxBytes();
+        Optional<String> syncCopyMaxBytes();
 
         /** Longest one asynchronous server-side copy may take. */
         @WithDefault("PT6H")
-        Duration copyTimeout();
+        Optional<String> copyTimeout();
 
         /**
          * How every restored file is checked before a restore is Succeeded: {@code sha256} (the default) reads
@@ -264,19 +294,24 @@ public interface PgvaultConfig {
          * then pass through pgvault once, for the check only; {@code size} compares the size and the Content-MD5
          * property the service keeps, reading nothing.
          */
+        @WithName("verify")
         @WithDefault("sha256")
-        String verify();
+        Optional<String> verifySetting();
+
+        default String verify() {
+            return Settings.text("PGVAULT_RESTORE_VERIFY", verifySetting());
+        }
     }
 
     /** Support-matrix limits. */
     interface Matrix {
         /** Largest server a backup accepts: sum of pg_database_size of the included databases (1 TiB). */
         @WithDefault("1099511627776")
-        long maxServerSizeBytes();
+        Optional<String> maxServerSizeBytes();
 
         /** Largest single bytea value a backup accepts (500 MiB). */
         @WithDefault("524288000")
-        long maxByteaBytes();
+        Optional<String> maxByteaBytes();
     }
 
     /** Verify settings. */
@@ -294,8 +329,13 @@ public interface PgvaultConfig {
          * pgvault creates it NOLOGIN with no attributes and no memberships, marks it with a comment, gives it a
          * one-time password only while a test restore runs, and refuses a role of this name it did not create.
          */
+        @WithName("scratch-role")
         @WithDefault("pgvault_scratch")
-        String scratchRole();
+        Optional<String> scratchRoleSetting();
+
+        default String scratchRole() {
+            return Settings.text("PGVAULT_VERIFY_SCRATCH_ROLE", scratchRoleSetting());
+        }
     }
 
     /**
@@ -306,19 +346,19 @@ public interface PgvaultConfig {
     interface Retention {
         /** Weekly rule: keep the backups of the last N ISO weeks (the current week counts); 13 ≈ 3 months. */
         @WithDefault("13")
-        int weeklyWeeks();
+        Optional<String> weeklyWeeks();
 
         /** Monthly rule: keep the first backup of each of the last M calendar months (UTC); 0: off. */
         @WithDefault("0")
-        int monthlyMonths();
+        Optional<String> monthlyMonths();
 
         /** Yearly rule: keep the first backup of each of the last Y calendar years (UTC); 0: off. */
         @WithDefault("0")
-        int yearlyYears();
+        Optional<String> yearlyYears();
 
         /** Whether each successful backup run prunes what the rules no longer keep (else only bin/pgvault prune does). */
         @WithDefault("true")
-        boolean pruneAfterBackup();
+        Optional<String> pruneAfterBackup();
     }
 
     /** How messages of the backup queue are retried (the Functions host does it in Azure; bin/pgvault fleet run locally). */
@@ -328,10 +368,10 @@ public interface PgvaultConfig {
          * equal host.json's extensions.queues.maxDequeueCount (InfraConsistencyTest checks).
          */
         @WithDefault("5")
-        int maxDequeueCount();
+        Optional<String> maxDequeueCount();
 
         /** bin/pgvault fleet run: how long a failed message waits before its next attempt (host.json's visibilityTimeout in Azure). */
         @WithDefault("PT5M")
-        java.time.Duration retryDelay();
+        Optional<String> retryDelay();
     }
 }

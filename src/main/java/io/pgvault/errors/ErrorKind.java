@@ -17,6 +17,11 @@ public enum ErrorKind {
     MATRIX_REFUSED("matrix-refused", 422),
     /** pgvault's own settings are missing or wrong. */
     CONFIGURATION("configuration", 500),
+    /**
+     * An app setting ({@code PGVAULT_...}) has a value pgvault cannot read: not a number, duration, boolean or one
+     * of its allowed words, or out of range. The message names the setting, its value and the expected format.
+     */
+    BAD_SETTING("bad-setting", 500),
     /** A stored file does not match what its manifest recorded, or a stored document is not what pgvault wrote. */
     INTEGRITY("integrity", 500),
     /** The PostgreSQL server could not be reached or refused the login. */

@@ -3,6 +3,7 @@ package io.pgvault.fanout;
 import io.pgvault.backup.BackupService;
 import io.pgvault.backup.BackupTrigger;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
@@ -39,7 +40,7 @@ public class BackupWorker {
     private final QueuedMarkers markers;
     private final JobStore jobs;
     private final Clock clock;
-    private final int maxDequeueCount;
+    private final Settings settings;
 
     public BackupWorker(ServerRegistry registry, BackupService backups, QueuedMarkers markers, JobStore jobs, Clock clock,
             PgvaultConfig config) {
@@ -48,7 +49,7 @@ public class BackupWorker {
         this.markers = markers;
         this.jobs = jobs;
         this.clock = clock;
-        this.maxDequeueCount = config.queue().maxDequeueCount();
+        this.settings = new Settings(config); // read when a message is handled: a bad value fails that message
     }
 
     /** How a message ended (a failed attempt that will be retried is thrown instead). */
@@ -60,7 +61,7 @@ public class BackupWorker {
 
     /** The last attempt of a message: the host moves it to poison after this one fails. */
     public boolean lastAttempt(long dequeueCount) {
-        return dequeueCount >= maxDequeueCount;
+        return dequeueCount >= settings.queueMaxDequeueCount();
     }
 
     /** Handles one message, delivered for the {@code dequeueCount}-th time. */
@@ -96,9 +97,9 @@ public class BackupWorker {
             jobs.fail(job, JobState.FAILED, e, null);
             markers.remove(message.server(), message.isoWeek());
             LOG.errorf("Backup of %s failed on its last attempt (%d of %d); the message goes to the poison queue: %s",
-                    message.server(), dequeueCount, maxDequeueCount, e.render());
+                    message.server(), dequeueCount, settings.queueMaxDequeueCount(), e.render());
         } else {
-            String note = "attempt " + dequeueCount + " of " + maxDequeueCount + " failed, retried: " + e.problem();
+            String note = "attempt " + dequeueCount + " of " + settings.queueMaxDequeueCount() + " failed, retried: " + e.problem();
             jobs.save(job.withState(JobState.QUEUED, clock.instant()).withWarnings(List.of(note), clock.instant()));
             LOG.warnf("Backup of %s: %s", message.server(), Redactor.redact(note));
         }

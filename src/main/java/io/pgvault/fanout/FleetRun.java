@@ -1,6 +1,7 @@
 package io.pgvault.fanout;
 
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.fanout.queue.BackupQueue;
@@ -37,14 +38,14 @@ public class FleetRun {
     private final BackupWorker worker;
     private final BackupQueue queue;
     private final Clock clock;
-    private final PgvaultConfig config;
+    private final Settings settings;
 
     public FleetRun(BackupScheduler scheduler, BackupWorker worker, BackupQueue queue, Clock clock, PgvaultConfig config) {
         this.scheduler = scheduler;
         this.worker = worker;
         this.queue = queue;
         this.clock = clock;
-        this.config = config;
+        this.settings = new Settings(config);
     }
 
     /** One message's end: committed, no longer protected, refused, failed (poison). */
@@ -61,7 +62,7 @@ public class FleetRun {
         long start = System.nanoTime();
         BackupScheduler.Pass pass = scheduler.pass(clock.instant());
         List<Line> lines = Collections.synchronizedList(new ArrayList<>());
-        Drain drain = new Drain(lines, Instant.now().plus(config.backup().timeout()));
+        Drain drain = new Drain(lines, Instant.now().plus(settings.backupTimeout()));
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "pgvault-fleet-worker");
             t.setDaemon(true);
@@ -79,7 +80,7 @@ public class FleetRun {
         }
         pool.shutdown();
         try {
-            if (!pool.awaitTermination(config.backup().timeout().toSeconds() + 60, TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(settings.backupTimeout().toSeconds() + 60, TimeUnit.SECONDS)) {
                 pool.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -106,7 +107,7 @@ public class FleetRun {
                 busy.incrementAndGet();
                 List<BackupQueue.Delivery> got;
                 try {
-                    got = queue.receive(1, config.backup().timeout());
+                    got = queue.receive(1, settings.backupTimeout());
                     if (!got.isEmpty()) {
                         handle(got.get(0));
                         continue;
@@ -119,7 +120,7 @@ public class FleetRun {
                 }
                 sleep(IDLE_POLL);
             }
-            LOG.warnf("fleet run: stopped at the backup timeout (%s) with work left in the queue", config.backup().timeout());
+            LOG.warnf("fleet run: stopped at the backup timeout (%s) with work left in the queue", settings.backupTimeout());
         }
 
         private void handle(BackupQueue.Delivery d) {
@@ -144,7 +145,7 @@ public class FleetRun {
                     lines.add(new Line(m.server(), "failed", m.jobId(), null, 0, 0, d.dequeueCount(), error));
                 } else {
                     retrying.add(d.messageId());
-                    queue.retryAfter(d, config.queue().retryDelay());
+                    queue.retryAfter(d, settings.queueRetryDelay());
                 }
             }
         }

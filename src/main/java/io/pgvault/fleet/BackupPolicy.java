@@ -1,11 +1,13 @@
 package io.pgvault.fleet;
 
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.retention.RetentionPolicy;
 
 import java.time.DayOfWeek;
+import java.util.Optional;
 
 /**
  * When and how one registered server is backed up: the weekly slot (day of week and hour, UTC), the retention
@@ -24,9 +26,9 @@ public record BackupPolicy(DayOfWeek dayOfWeek, int hourUtc, int weeklyWeeks, in
 
     /** Today's single-server defaults: Sunday 02:00 UTC (BACKUP_SCHEDULE's default) and the configured rules. */
     public static BackupPolicy defaults(PgvaultConfig config) {
-        PgvaultConfig.Retention r = config.retention();
-        return new BackupPolicy(DayOfWeek.SUNDAY, 2, r.weeklyWeeks(), r.monthlyMonths(), r.yearlyYears(),
-                config.backup().compression(), config.backup().parallelism());
+        Settings s = new Settings(config);
+        return new BackupPolicy(DayOfWeek.SUNDAY, 2, s.weeklyWeeks(), s.monthlyMonths(), s.yearlyYears(),
+                Settings.text("PGVAULT_BACKUP_COMPRESSION", config.backup().compression()), s.backupParallelism());
     }
 
     /** The policy with every missing value taken from {@code defaults}. */
@@ -53,7 +55,7 @@ public record BackupPolicy(DayOfWeek dayOfWeek, int hourUtc, int weeklyWeeks, in
         require(parallelism >= 0 && parallelism <= 64, "policy.parallelism: " + parallelism,
                 "Use 0 (one dump per core) to 64.");
         try {
-            io.pgvault.backup.DumpCompression.parse(compression);
+            Settings.parseCompression("policy.compression", Optional.ofNullable(compression));
         } catch (PgvaultException e) {
             require(false, "policy.compression: " + io.pgvault.vault.BackupLayout.printable(compression),
                     "Use zstd[:1-19] (the default), gzip[:1-9] or none.");

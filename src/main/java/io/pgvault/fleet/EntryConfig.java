@@ -5,7 +5,6 @@ import io.pgvault.config.PgvaultConfig;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -34,6 +33,7 @@ public final class EntryConfig {
         return (PgvaultConfig) Proxy.newProxyInstance(PgvaultConfig.class.getClassLoader(),
                 new Class<?>[] {PgvaultConfig.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "serverName" -> entry.name();
+                    case "serverNameSetting" -> Optional.of(entry.name());
                     case "pg" -> view.pg();
                     case "server" -> view.server();
                     case "backup" -> view.backup();
@@ -56,13 +56,13 @@ public final class EntryConfig {
     private PgvaultConfig.Pg pg() {
         PgvaultConfig.Pg app = base.pg();
         return new PgvaultConfig.Pg() {
-            public String host() { return entry.host(); }
-            public int port() { return entry.port(); }
-            public String user() { return entry.user(); }
+            public Optional<String> hostSetting() { return Optional.ofNullable(entry.host()); }
+            public Optional<String> port() { return Optional.of(Integer.toString(entry.port())); }
+            public Optional<String> userSetting() { return Optional.ofNullable(entry.user()); }
             public Optional<String> password() { return Optional.ofNullable(password); }
-            public String sslmode() { return entry.sslmode(); }
-            public String database() { return entry.database(); }
-            public String auth() { return entry.auth().spelling(); }
+            public Optional<String> sslmode() { return Optional.ofNullable(entry.sslmode()); }
+            public Optional<String> databaseSetting() { return Optional.ofNullable(entry.database()); }
+            public Optional<String> auth() { return Optional.of(entry.auth().spelling()); }
             public Optional<String> managedIdentityClientId() { return app.managedIdentityClientId(); }
             public Optional<String> binDir() { return app.binDir(); }
         };
@@ -81,14 +81,14 @@ public final class EntryConfig {
         PgvaultConfig.Backup app = base.backup();
         BackupPolicy policy = entry.policy();
         return new PgvaultConfig.Backup() {
-            public int parallelism() { return policy.parallelism(); }
-            public String compression() { return policy.compression(); }
-            public int blockSizeBytes() { return app.blockSizeBytes(); }
-            public int blocksInFlight() { return app.blocksInFlight(); }
-            public int maxBlocks() { return app.maxBlocks(); }
-            public Duration lockWaitTimeout() { return app.lockWaitTimeout(); }
-            public Duration timeout() { return app.timeout(); }
-            public Duration timeBudget() { return app.timeBudget(); }
+            public Optional<String> parallelism() { return Optional.of(Integer.toString(policy.parallelism())); }
+            public Optional<String> compression() { return Optional.ofNullable(policy.compression()); }
+            public Optional<String> blockSizeBytes() { return app.blockSizeBytes(); }
+            public Optional<String> blocksInFlight() { return app.blocksInFlight(); }
+            public Optional<String> maxBlocks() { return app.maxBlocks(); }
+            public Optional<String> lockWaitTimeout() { return app.lockWaitTimeout(); }
+            public Optional<String> timeout() { return app.timeout(); }
+            public Optional<String> timeBudget() { return app.timeBudget(); }
         };
     }
 
@@ -96,10 +96,10 @@ public final class EntryConfig {
         PgvaultConfig.Retention app = base.retention();
         BackupPolicy policy = entry.policy();
         return new PgvaultConfig.Retention() {
-            public int weeklyWeeks() { return policy.weeklyWeeks(); }
-            public int monthlyMonths() { return policy.monthlyMonths(); }
-            public int yearlyYears() { return policy.yearlyYears(); }
-            public boolean pruneAfterBackup() { return app.pruneAfterBackup(); }
+            public Optional<String> weeklyWeeks() { return Optional.of(Integer.toString(policy.weeklyWeeks())); }
+            public Optional<String> monthlyMonths() { return Optional.of(Integer.toString(policy.monthlyMonths())); }
+            public Optional<String> yearlyYears() { return Optional.of(Integer.toString(policy.yearlyYears())); }
+            public Optional<String> pruneAfterBackup() { return app.pruneAfterBackup(); }
         };
     }
 

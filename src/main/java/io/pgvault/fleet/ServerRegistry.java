@@ -1,6 +1,8 @@
 package io.pgvault.fleet;
 
+import io.pgvault.config.PgAuth;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.matrix.Placement;
@@ -134,10 +136,11 @@ public class ServerRegistry {
     /** The read-only entry of today's single-server settings (PGVAULT_SERVER_NAME, PGVAULT_PG_*). */
     public ServerEntry configEntry() {
         PgvaultConfig.Pg pg = config.pg();
-        AuthMode auth = "entra".equalsIgnoreCase(pg.auth()) ? AuthMode.ENTRA : AuthMode.PASSWORD;
+        Settings settings = new Settings(config);
+        AuthMode auth = settings.pgAuth() == PgAuth.ENTRA ? AuthMode.ENTRA : AuthMode.PASSWORD;
         Placement placement = config.server().matrixPlacement();
-        return new ServerEntry(config.serverName(), pg.host(), pg.port(), pg.database(), pg.user(), auth, null,
-                pg.sslmode(), placement, SettingsSchedule.policy(config), ProtectionState.PROTECTED, true);
+        return new ServerEntry(config.serverName(), pg.host(), settings.pgPort(), pg.database(), pg.user(), auth, null,
+                settings.pgSslMode().toString(), placement, SettingsSchedule.policy(config), ProtectionState.PROTECTED, true);
     }
 
     private Optional<Registered> read(String name) {

@@ -1,6 +1,7 @@
 package io.pgvault.postgres;
 
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.postgresql.Driver;
 
@@ -38,8 +39,11 @@ public class PgConnections {
     private final PgvaultConfig config;
     private final PgCredentials credentials;
 
-    public PgConnections(PgvaultConfig config, PgCredentials credentials) {
+    private final Settings settings;
+
+    public PgConnections(PgvaultConfig config, Settings settings, PgCredentials credentials) {
         this.config = config;
+        this.settings = settings;
         this.credentials = credentials;
     }
 
@@ -59,7 +63,7 @@ public class PgConnections {
         Properties props = new Properties();
         props.setProperty("user", login.user());
         props.setProperty("password", login.password());
-        props.setProperty("sslmode", pg.sslmode());
+        props.setProperty("sslmode", settings.pgSslMode().toString());
         props.setProperty("ApplicationName", "pgvault");
         props.setProperty("connectTimeout", "30");
         props.setProperty("options", SESSION_OPTIONS);
@@ -68,7 +72,7 @@ public class PgConnections {
         String host = pg.host().contains(":") ? "[" + pg.host() + "]" : pg.host();
         // The driver itself, not DriverManager: DriverManager only hands out drivers the caller's class loader
         // registered, which fails after a class-loader change (e.g. a Quarkus test restart with another profile).
-        Connection c = DRIVER.connect("jdbc:postgresql://" + host + ":" + pg.port() + "/", props);
+        Connection c = DRIVER.connect("jdbc:postgresql://" + host + ":" + settings.pgPort() + "/", props);
         if (c == null) {
             throw new SQLException("the PostgreSQL driver refused the URL", "08001");
         }
@@ -77,7 +81,7 @@ public class PgConnections {
         // they also hold through a pooler (PgBouncer) that ignores startup options.
         try (Statement st = c.createStatement()) {
             st.execute("SET search_path = pg_catalog, pg_temp; SET row_security = off; SET lock_timeout = "
-                    + Math.max(1, config.backup().lockWaitTimeout().toMillis()));
+                    + Math.max(1, settings.lockWaitTimeout().toMillis()));
         } catch (SQLException e) {
             c.close();
             throw e;

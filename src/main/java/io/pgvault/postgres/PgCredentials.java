@@ -6,6 +6,7 @@ import com.azure.core.credential.TokenRequestContext;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.Redactor;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,20 +23,19 @@ public class PgCredentials {
 
     private final PgvaultConfig.Pg pg;
 
-    public PgCredentials(PgvaultConfig config) {
+    private final Settings settings;
+
+    public PgCredentials(PgvaultConfig config, Settings settings) {
         this.pg = config.pg();
+        this.settings = settings;
         pg.password().ifPresent(Redactor::registerSecret);
     }
 
     /** The password for the next connection or tool run; never logged. */
     public String password() {
-        return switch (pg.auth().toLowerCase()) {
-            case "password" -> pg.password().orElse("");
-            case "entra" -> entraToken();
-            default -> throw new PgvaultException(ErrorKind.CONFIGURATION, 
-                    "pgvault.pg.auth has an unknown value.",
-                    "PGVAULT_PG_AUTH=" + pg.auth(),
-                    "Set PGVAULT_PG_AUTH to 'entra' (managed identity, the default in Azure) or 'password'.");
+        return switch (settings.pgAuth()) {
+            case PASSWORD -> pg.password().orElse("");
+            case ENTRA -> entraToken();
         };
     }
 

@@ -3,6 +3,7 @@ package io.pgvault.postgres;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -32,8 +33,11 @@ public class PgTools {
     private final PgCredentials credentials;
     private volatile Path binDir;
 
-    public PgTools(PgvaultConfig config, PgCredentials credentials) {
+    private final Settings settings;
+
+    public PgTools(PgvaultConfig config, Settings settings, PgCredentials credentials) {
         this.pg = config.pg();
+        this.settings = settings;
         this.credentials = credentials;
     }
 
@@ -98,9 +102,9 @@ public class PgTools {
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("PGVAULT_"));
         env.put("PGHOST", pg.host());
-        env.put("PGPORT", Integer.toString(pg.port()));
+        env.put("PGPORT", Integer.toString(settings.pgPort()));
         env.put("PGUSER", login.user());
-        env.put("PGSSLMODE", pg.sslmode());
+        env.put("PGSSLMODE", settings.pgSslMode().toString());
         env.put("PGDATABASE", database);
         env.put("PGAPPNAME", "pgvault");
         env.put("PGCONNECT_TIMEOUT", "30");

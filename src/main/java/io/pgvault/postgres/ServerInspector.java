@@ -267,7 +267,7 @@ public class ServerInspector {
     private PgvaultException unavailable(String database, SQLException e) {
         PgvaultConfig.Pg pg = config.pg();
         return new PgvaultException(ErrorKind.DATABASE_UNAVAILABLE, 
-                "Could not inspect PostgreSQL server " + pg.host() + ":" + pg.port() + ", database \"" + database + "\".",
+                "Could not inspect PostgreSQL server " + pg.host() + ":" + pg.port().orElse("") + ", database \"" + database + "\".",
                 "SQLSTATE " + e.getSQLState() + ": " + e.getMessage(),
                 switch (String.valueOf(e.getSQLState())) {
                     case "28P01", "28000" -> "Check PGVAULT_PG_USER / PGVAULT_PG_PASSWORD (or the Entra role of the "

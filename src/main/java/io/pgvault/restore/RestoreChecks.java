@@ -4,6 +4,7 @@ import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.catalog.BackupLookup;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.matrix.MatrixPolicy;
 import io.pgvault.matrix.Placement;
@@ -77,8 +78,8 @@ public class RestoreChecks {
         Placement targetPlacement = new Placement(
                 Optional.ofNullable(request.targetTenantId()).or(() -> config.restore().targetTenantId()).orElse(null),
                 null, Optional.ofNullable(request.targetRegion()).or(() -> config.restore().targetRegion()).orElse(null));
-        Verdict verdict = new SupportMatrix(new MatrixPolicy(config.matrix().maxServerSizeBytes(),
-                config.matrix().maxByteaBytes())).judgeRestore(new RestoreFacts(manifest.backupId(),
+        Verdict verdict = new SupportMatrix(new MatrixPolicy(new Settings(config).maxServerSizeBytes(),
+                new Settings(config).maxByteaBytes())).judgeRestore(new RestoreFacts(manifest.backupId(),
                 request.databases() == null ? List.of() : request.databases(), vaultPlacement, targetPlacement, archived));
         if (!verdict.allowed()) {
             throw new MatrixRefusedException("Restore of backup " + manifest.backupId(), verdict);

@@ -2,6 +2,7 @@ package io.pgvault.restore;
 
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.jobs.JobRecord;
@@ -112,8 +113,9 @@ public class RestoreCopy {
      * source until it ends; the rest, the manifest too, end at once), plus a margin.
      */
     private Duration sourceLife(long bytes) {
-        boolean longCopy = bytes > config.restore().syncCopyMaxBytes();
-        return (longCopy ? config.restore().copyTimeout() : Duration.ofMinutes(10)).plusMinutes(15);
+        Settings settings = new Settings(config);
+        boolean longCopy = bytes > settings.syncCopyMaxBytes();
+        return (longCopy ? settings.copyTimeout() : Duration.ofMinutes(10)).plusMinutes(15);
     }
 
     private void failedUnexpectedly(RestoreRun run, RuntimeException e) {

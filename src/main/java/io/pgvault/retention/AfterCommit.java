@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ public class AfterCommit {
 
     /** Runs both steps for a committed backup of the settings server (its configured rules). Never throws. */
     public JobRecord run(Manifest manifest, JobRecord job) {
-        return run(manifest, job, RetentionPolicy.of(config.retention()));
+        return run(manifest, job, RetentionPolicy.of(new Settings(config)));
     }
 
     /** Runs both steps for a committed backup under {@code policy}; returns the job with any warnings (saved). Never throws. */
@@ -50,7 +51,7 @@ public class AfterCommit {
         } catch (RuntimeException e) {
             warnings.add("WARNING: the immutability step failed: " + e.getMessage());
         }
-        if (config.retention().pruneAfterBackup()) {
+        if (new Settings(config).pruneAfterBackup()) {
             try {
                 RetentionService.Outcome o = retention.prune(manifest.server(), policy, false);
                 if (o.plan().blockedBy() != null) {

@@ -2,6 +2,7 @@ package io.pgvault.retention;
 
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.ImmutabilityMode;
@@ -41,11 +42,12 @@ public class ImmutabilityService {
 
     /** Applies the configured policy to a committed backup; returns warnings (empty: done, or turned off). */
     public List<String> protect(Manifest manifest) {
-        int days = config.vault().immutabilityDays();
+        Settings settings = new Settings(config);
+        int days = settings.immutabilityDays();
         if (days <= 0) {
             return List.of();
         }
-        return protect(manifest, days, mode(config.vault().immutabilityMode()), clock.instant());
+        return protect(manifest, days, settings.immutabilityMode(), clock.instant());
     }
 
     /** Sets a policy until {@code now + days} on every blob of the backup; never throws. */
@@ -79,16 +81,5 @@ public class ImmutabilityService {
                 + "\"Immutability\"), or set PGVAULT_VAULT_IMMUTABILITY_DAYS=0. Azurite does not support immutability.";
         LOG.warn(warning);
         return List.of(warning);
-    }
-
-    static ImmutabilityMode mode(String setting) {
-        if ("locked".equalsIgnoreCase(setting)) {
-            return ImmutabilityMode.LOCKED;
-        }
-        if ("unlocked".equalsIgnoreCase(setting)) {
-            return ImmutabilityMode.UNLOCKED;
-        }
-        throw new PgvaultException(ErrorKind.CONFIGURATION, "pgvault.vault.immutability-mode has an unknown value.",
-                "PGVAULT_VAULT_IMMUTABILITY_MODE=" + setting, "Use Unlocked or Locked.");
     }
 }

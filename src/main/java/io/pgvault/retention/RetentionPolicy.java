@@ -2,7 +2,7 @@ package io.pgvault.retention;
 
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -39,8 +39,8 @@ public record RetentionPolicy(int weeklyWeeks, int monthlyMonths, int yearlyYear
     }
 
     /** The policy configured in {@code pgvault.retention.*}. */
-    public static RetentionPolicy of(PgvaultConfig.Retention r) {
-        return new RetentionPolicy(r.weeklyWeeks(), r.monthlyMonths(), r.yearlyYears());
+    public static RetentionPolicy of(Settings s) {
+        return new RetentionPolicy(s.weeklyWeeks(), s.monthlyMonths(), s.yearlyYears());
     }
 
     /** A committed backup, as the rules see it. */

@@ -3,6 +3,7 @@ package io.pgvault.retention;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.ServerStatus;
@@ -83,7 +84,7 @@ public class RetentionService {
 
     /** The plan under the configured policy, now. */
     public Plan plan(String server) {
-        return plan(server, RetentionPolicy.of(config.retention()), clock.instant());
+        return plan(server, RetentionPolicy.of(new Settings(config)), clock.instant());
     }
 
     /** The plan under {@code policy} at {@code now}. Reads the vault; changes nothing. */
@@ -171,10 +172,10 @@ public class RetentionService {
     /** Job records get a retention too: those unchanged for pgvault.jobs.retention-days go. */
     private void expireJobs(Plan plan, List<String> failures) {
         try {
-            int n = jobs.expire(plan.server(), plan.now().minus(Duration.ofDays(config.jobs().retentionDays())));
+            int n = jobs.expire(plan.server(), plan.now().minus(Duration.ofDays(new Settings(config).jobsRetentionDays())));
             if (n > 0) {
                 LOG.infof("retention: deleted %d job record(s) of %s older than %d days", n, plan.server(),
-                        config.jobs().retentionDays());
+                        new Settings(config).jobsRetentionDays());
             }
         } catch (RuntimeException e) {
             failures.add("job records: " + e.getMessage());

@@ -12,6 +12,7 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.Redactor;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,8 +32,11 @@ public class VaultClients {
     private volatile TokenCredential tokenCredential;
     private volatile boolean containerChecked;
 
+    private final Settings settings;
+
     public VaultClients(PgvaultConfig config) {
         this.vault = config.vault();
+        this.settings = new Settings(config); // parsed when the client is built: a bad value fails a call, not the start
         vault.connectionString().ifPresent(cs -> {
             Redactor.registerSecret(cs);
             Redactor.registerSecret(accountKey(cs));
@@ -115,7 +119,7 @@ public class VaultClients {
 
     private BlobServiceClient build() {
         BlobServiceClientBuilder b = new BlobServiceClientBuilder()
-                .retryOptions(retryOptions(vault.retryMaxTries(), vault.retryDelay()));
+                .retryOptions(retryOptions(settings.retryMaxTries(), settings.retryDelay()));
         Optional<String> cs = vault.connectionString().filter(s -> !s.isBlank());
         if (cs.isPresent()) {
             return b.connectionString(cs.get()).buildClient();

@@ -10,6 +10,7 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.InputStream;
@@ -29,14 +30,14 @@ import java.util.concurrent.ExecutorService;
 public class VaultStore {
 
     private final VaultClients clients;
-    private final PgvaultConfig config;
+    private final Settings settings;
     private final ExecutorService uploads;
     private final JsonDocuments documents;
     private final VaultFiles files;
 
     public VaultStore(VaultClients clients, PgvaultConfig config, ObjectMapper json) {
         this.clients = clients;
-        this.config = config;
+        this.settings = new Settings(config); // parsed when a blob is written: a bad setting fails that run
         this.documents = new JsonDocuments(this::container, json);
         this.files = new VaultFiles(this::container, clients);
         this.uploads = BlockBlobSink.newUploadPool();
@@ -48,10 +49,9 @@ public class VaultStore {
 
     /** A new streamed blob at {@code path}; nothing exists until {@link BlockBlobSink#commit()}. */
     public BlockBlobSink newBlob(String path, String contentType) {
-        PgvaultConfig.Backup b = config.backup();
         return new BlockBlobSink(container().getBlobClient(path).getBlockBlobClient(), uploads,
-                new BlockSchedule(b.blockSizeBytes(), b.maxBlocks()), b.blocksInFlight(),
-                AccessTier.fromString(config.vault().accessTier()), contentType);
+                new BlockSchedule(settings.blockSizeBytes(), settings.maxBlocks()), settings.blocksInFlight(),
+                AccessTier.fromString(settings.vaultAccessTier().toString()), contentType);
     }
 
     /**

@@ -7,6 +7,7 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.matrix.WeekSlot;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -43,14 +44,9 @@ import java.util.concurrent.TimeUnit;
 public class WeekClaims {
 
     private static final Logger LOG = Logger.getLogger(WeekClaims.class);
-    /** Azure's bounds of a finite blob lease. */
-    static final int MIN_LEASE_SECONDS = 15;
-    static final int MAX_LEASE_SECONDS = 60;
 
     private final VaultStore vault;
-    private final int leaseSeconds;
-    /** A claim younger than this without a lease may be a run between its create and its lease call. */
-    private final Duration grace;
+    private final Settings settings;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pgvault-lease-renewer");
         t.setDaemon(true);
@@ -59,19 +55,15 @@ public class WeekClaims {
 
     public WeekClaims(VaultStore vault, PgvaultConfig config) {
         this.vault = vault;
-        int lease = config.vault().claimLeaseSeconds();
-        if (lease < MIN_LEASE_SECONDS || lease > MAX_LEASE_SECONDS) {
-            throw new PgvaultException(ErrorKind.CONFIGURATION, "pgvault.vault.claim-lease-seconds is out of range.",
-                    "PGVAULT_VAULT_CLAIM_LEASE_SECONDS=" + lease,
-                    "Use a value from " + MIN_LEASE_SECONDS + " to " + MAX_LEASE_SECONDS + " (Azure's limits of a blob lease).");
-        }
-        this.leaseSeconds = lease;
-        this.grace = Duration.ofSeconds(2L * lease);
+        this.settings = new Settings(config); // read when used: a bad lease setting fails a run, not the app's start
     }
 
-    /** A claim without a lease is still treated as running until this long after it was made. */
+    /**
+     * A claim without a lease is still treated as running until this long after it was made (twice the lease): it
+     * may be a run between its create and its lease call.
+     */
     public Duration grace() {
-        return grace;
+        return Duration.ofSeconds(2L * settings.claimLeaseSeconds());
     }
 
     /** What a claim blob says. */
@@ -109,10 +101,11 @@ public class WeekClaims {
     public Claim claim(String server, String backupId, Instant now, java.util.function.Consumer<Abandoned> onAbandoned) {
         String week = isoWeek(now);
         String path = BackupLayout.weekClaimPath(server, week);
+        int leaseSeconds = settings.claimLeaseSeconds(); // before the claim is created: a bad setting leaves none
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 vault.createOwnJson(path, new ClaimDocument(backupId, week, now));
-                return new Claim(vault.blob(path));
+                return new Claim(vault.blob(path), leaseSeconds);
             } catch (PgvaultException taken) {
                 if (taken.kind() != ErrorKind.CONFLICT) {
                     throw taken;
@@ -157,7 +150,7 @@ public class WeekClaims {
             return Optional.empty();
         }
         boolean leased = props.get().leased();
-        boolean young = d.claimedAt() != null && d.claimedAt().isAfter(now.minus(grace));
+        boolean young = d.claimedAt() != null && d.claimedAt().isAfter(now.minus(grace()));
         return Optional.of(new State(d, doc.get().etag(), committed, leased || young));
     }
 
@@ -199,10 +192,12 @@ public class WeekClaims {
     public final class Claim {
         private final BlobClient blob;
         private final BlobLeaseClient lease;
+        private final int leaseSeconds;
         private final ScheduledFuture<?> renewal;
 
-        Claim(BlobClient blob) {
+        Claim(BlobClient blob, int leaseSeconds) {
             this.blob = blob;
+            this.leaseSeconds = leaseSeconds;
             this.lease = new BlobLeaseClientBuilder().blobClient(blob).buildClient();
             lease.acquireLease(leaseSeconds);
             long every = Math.max(1, leaseSeconds / 3);

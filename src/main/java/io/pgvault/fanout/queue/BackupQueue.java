@@ -16,6 +16,7 @@ import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.fanout.BackupMessage;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -47,7 +48,7 @@ public class BackupQueue {
     /** With the vault's retry settings (pgvault.vault.retry-max-tries, retry-delay): both are the app's storage calls. */
     @Inject
     public BackupQueue(ObjectMapper json, PgvaultConfig config) {
-        this(json, config.vault().retryMaxTries(), config.vault().retryDelay(),
+        this(json, new Settings(config).retryMaxTries(), new Settings(config).retryDelay(),
                 () -> HostQueueSettings.read(ConfigProvider.getConfig()));
     }
 

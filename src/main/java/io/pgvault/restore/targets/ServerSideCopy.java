@@ -11,7 +11,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.CopyStatusType;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
-import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -27,17 +27,17 @@ final class ServerSideCopy {
 
     private static final Logger LOG = Logger.getLogger(ServerSideCopy.class);
 
-    private final PgvaultConfig.Restore config;
+    private final Settings settings;
     private final Clock clock;
 
-    ServerSideCopy(PgvaultConfig.Restore config, Clock clock) {
-        this.config = config;
+    ServerSideCopy(Settings settings, Clock clock) {
+        this.settings = settings;
         this.clock = clock;
     }
 
     void copyOne(String name, String sourceUrl, BlobClient dest, long bytes, BlobRequestConditions cond,
             Runnable heartbeat) {
-        if (bytes >= 0 && bytes <= config.syncCopyMaxBytes()) {
+        if (bytes >= 0 && bytes <= settings.syncCopyMaxBytes()) {
             dest.copyFromUrlWithResponse(new BlobCopyFromUrlOptions(sourceUrl).setDestinationRequestConditions(cond),
                     Duration.ofMinutes(10), null);
         } else {
@@ -52,7 +52,7 @@ final class ServerSideCopy {
             Runnable heartbeat) {
         var poller = dest.beginCopy(new BlobBeginCopyOptions(sourceUrl).setDestinationRequestConditions(cond)
                 .setPollInterval(Duration.ofSeconds(1)));
-        Instant deadline = clock.instant().plus(config.copyTimeout());
+        Instant deadline = clock.instant().plus(settings.copyTimeout());
         var response = poller.poll();
         while (!response.getStatus().isComplete()) {
             if (clock.instant().isAfter(deadline)) {
@@ -78,7 +78,7 @@ final class ServerSideCopy {
             // it may have ended meanwhile
         }
         return new PgvaultException(ErrorKind.RESTORE_TARGET, "The server-side copy of " + name + " took too long.",
-                "still " + info.getCopyStatus() + " after " + config.copyTimeout(),
+                "still " + info.getCopyStatus() + " after " + settings.copyTimeout(),
                 "Raise PGVAULT_RESTORE_COPY_TIMEOUT and restore again with recoveryOption Overwrite.");
     }
 

@@ -8,6 +8,7 @@ import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.restore.HostStorage;
 import io.pgvault.restore.TargetGuard;
 import io.pgvault.vault.VaultClients;
@@ -28,16 +29,15 @@ import java.util.Optional;
 public class TargetClients {
 
     private final VaultClients clients;
-    private final TargetGuard guard;
+    private volatile TargetGuard guard;
     private final List<String> identityAccounts;
-    private final PgvaultConfig.Restore config;
+    private final Settings settings;
     private final Clock clock;
 
     public TargetClients(VaultClients clients, PgvaultConfig config, Clock clock) {
         this.clients = clients;
-        this.config = config.restore();
+        this.settings = new Settings(config);
         this.clock = clock;
-        this.guard = new TargetGuard(config.restore().allowedEndpoints().orElse(List.of()));
         this.identityAccounts = config.restore().identityTargetAccounts().orElse(List.of()).stream()
                 .map(String::trim).filter(a -> !a.isEmpty()).map(a -> a.toLowerCase(Locale.ROOT)).toList();
     }
@@ -49,7 +49,7 @@ public class TargetClients {
      * accounts a caller of the restore function could not, so the caller must bring its own SAS elsewhere.
      */
     public TargetGuard.Target check(String url) {
-        TargetGuard.Target target = guard.check(url);
+        TargetGuard.Target target = guard().check(url);
         String account = target.account().toLowerCase(Locale.ROOT);
         String vaultAccount = clients.service().getAccountName();
         if (account.equalsIgnoreCase(vaultAccount)) {
@@ -80,9 +80,14 @@ public class TargetClients {
                 + "); " + evidence, hint);
     }
 
-    /** The guard itself, for the SAS check. */
+    /** The guard itself, for the SAS check; built on first use (a bad endpoint setting fails that use). */
     public TargetGuard guard() {
-        return guard;
+        TargetGuard g = guard;
+        if (g == null) {
+            g = new TargetGuard(settings.restoreAllowedEndpoints());
+            guard = g;
+        }
+        return g;
     }
 
     /**
@@ -101,7 +106,7 @@ public class TargetClients {
      * @param failIfExists whether every write must create a new blob (recoveryOption FailIfExists)
      */
     public TargetContainer open(TargetGuard.Target target, boolean failIfExists) {
-        return new TargetContainer(client(target), failIfExists, config, clock);
+        return new TargetContainer(client(target), failIfExists, settings, clock);
     }
 
     /** Longest single storage call of a copy. */

@@ -8,7 +8,7 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
-import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.vault.Manifest;
 
 import java.nio.file.Path;
@@ -28,11 +28,11 @@ public final class TargetContainer {
     private final BlobRequestConditions dest;
     private final ServerSideCopy copies;
 
-    TargetContainer(BlobContainerClient container, boolean failIfExists, PgvaultConfig.Restore config, Clock clock) {
+    TargetContainer(BlobContainerClient container, boolean failIfExists, Settings settings, Clock clock) {
         this.container = container;
         // FailIfExists: every write creates a new blob, so nothing at the target is ever replaced
         this.dest = failIfExists ? new BlobRequestConditions().setIfNoneMatch("*") : new BlobRequestConditions();
-        this.copies = new ServerSideCopy(config, clock);
+        this.copies = new ServerSideCopy(settings, clock);
     }
 
     /**
