@@ -220,8 +220,12 @@ public class Settings {
         return (int) number("PGVAULT_QUEUE_MAX_DEQUEUE_COUNT", config.queue().maxDequeueCount(), 1, 100, "attempts");
     }
 
+    /** Zero is allowed: a failed message is offered again at once (tests, a drained local run). */
     public Duration queueRetryDelay() {
-        return duration("PGVAULT_QUEUE_RETRY_DELAY", config.queue().retryDelay());
+        String name = "PGVAULT_QUEUE_RETRY_DELAY";
+        Optional<String> raw = config.queue().retryDelay();
+        return raw.map(String::trim).filter(v -> v.equals("PT0S") || v.equals("0s") || v.equals("0"))
+                .map(v -> Duration.ZERO).orElseGet(() -> duration(name, raw));
     }
 
     public int blocksInFlight() {

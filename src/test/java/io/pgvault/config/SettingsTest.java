@@ -51,11 +51,16 @@ class SettingsTest {
         assertEquals(Duration.ofHours(12), s.backupTimeout());
         assertEquals(1099511627776L, s.maxServerSizeBytes());
         assertTrue(s.pruneAfterBackup());
+        assertEquals(50_000, s.maxBlocks());
+        assertEquals(Duration.ofHours(24), s.timeBudget());
+        assertEquals(400, s.jobsRetentionDays());
+        assertEquals(5, s.queueMaxDequeueCount());
+        assertEquals(Duration.ofMinutes(5), s.queueRetryDelay());
     }
 
     @Test
     void everyTypedSettingRefusesTextWithItsNameValueAndHint() {
-        assertEquals(24, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
+        assertEquals(29, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
         for (String name : Settings.typedNames()) {
             Settings s = settings(Map.of(name, "abc"));
             List<PgvaultException> problems = s.problems();
