@@ -1,9 +1,7 @@
 package io.pgvault.catalog;
 
-import io.pgvault.config.PgvaultConfig;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
-import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
 import io.pgvault.vault.VaultStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,12 +15,12 @@ public class CatalogService {
 
     private final VaultStore vault;
     private final JobStore jobs;
-    private final PgvaultConfig config;
+    private final BackupLookup lookup;
 
-    public CatalogService(VaultStore vault, JobStore jobs, PgvaultConfig config) {
+    public CatalogService(VaultStore vault, JobStore jobs, BackupLookup lookup) {
         this.vault = vault;
         this.jobs = jobs;
-        this.config = config;
+        this.lookup = lookup;
     }
 
     /** One line of the catalog. */
@@ -31,15 +29,11 @@ public class CatalogService {
     }
 
     public List<BackupSummary> backups(String server) {
-        return vault.catalog(serverOrDefault(server)).stream().map(CatalogService::summary).toList();
+        return vault.catalog(lookup.server(server)).stream().map(CatalogService::summary).toList();
     }
 
     public List<JobRecord> jobs(String server) {
-        return jobs.list(serverOrDefault(server));
-    }
-
-    private String serverOrDefault(String server) {
-        return BackupLayout.checkServer(server == null || server.isBlank() ? config.serverName() : server);
+        return jobs.list(lookup.server(server));
     }
 
     static BackupSummary summary(Manifest m) {

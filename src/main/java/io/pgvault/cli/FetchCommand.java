@@ -3,8 +3,7 @@ package io.pgvault.cli;
 import io.pgvault.restore.targets.TargetClients;
 import io.pgvault.restore.TargetGuard;
 import io.pgvault.vault.BackupLayout;
-import io.pgvault.vault.TargetContainer;
-import io.pgvault.vault.VaultClients;
+import io.pgvault.restore.targets.TargetContainer;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -24,9 +23,6 @@ public class FetchCommand implements Callable<Integer> {
     @Inject
     TargetClients targets;
 
-    @Inject
-    VaultClients clients;
-
     @Option(names = "--container-url", required = true, description = "The container the restore wrote to.")
     String containerUrl;
 
@@ -42,7 +38,7 @@ public class FetchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TargetGuard.Target target = targets.check(containerUrl);
-        TargetContainer folder = TargetContainer.open(clients, target.urlWithSas(), target.sas() == null);
+        TargetContainer folder = targets.open(target, false);
         String prefix = BackupLayout.backupPrefix(server, backupId);
         int n = 0;
         for (String name : folder.names(prefix)) {

@@ -6,8 +6,6 @@ import io.pgvault.restore.RestoreRequest;
 import io.pgvault.restore.RestoreService;
 import io.pgvault.restore.targets.TargetClients;
 import io.pgvault.restore.TargetGuard;
-import io.pgvault.vault.TargetContainer;
-import io.pgvault.vault.VaultClients;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -51,9 +49,6 @@ public class RestoreCommand implements Callable<Integer> {
     @Inject
     TargetClients targets;
 
-    @Inject
-    VaultClients clients;
-
     @Option(names = "--timeout", defaultValue = "PT6H", description = "How long to wait (ISO-8601 duration).")
     Duration timeout;
 
@@ -62,7 +57,7 @@ public class RestoreCommand implements Callable<Integer> {
         String s = server == null ? config.serverName() : server;
         if (createContainer) {
             TargetGuard.Target checked = targets.check(target);
-            TargetContainer.open(clients, checked.urlWithSas(), checked.sas() == null).createIfMissing();
+            targets.open(checked, false).createIfMissing();
         }
         var accepted = restores.start(new RestoreRequest(s, backup, target, recoveryOption, databases, null, null));
         System.out.printf("restore %s of backup %s started%n", accepted.restoreId(), accepted.backupId());

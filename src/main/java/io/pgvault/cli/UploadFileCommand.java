@@ -31,7 +31,7 @@ public class UploadFileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        vault.uploadLocalFile(file, "manual/" + blob.replace("..", "_"));
+        vault.files().uploadLocalFile(file, "manual/" + blob.replace("..", "_"));
         System.out.println("uploaded " + file + " to manual/" + blob);
         return 0;
     }

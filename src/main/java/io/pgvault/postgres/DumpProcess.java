@@ -38,16 +38,37 @@ public final class DumpProcess {
     public static long run(ProcessBuilder pb, String what, OutputStream out, Duration timeout, LongConsumer progress,
             java.util.function.Consumer<Process> onStart) {
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p;
+        Process p = start(pb, what);
+        StderrTail stderr = new StderrTail(p.getErrorStream());
+        stderr.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Thread watchdog = watchdog(p, deadline);
+        onStart.accept(p);
+        long total;
         try {
-            p = pb.start();
+            total = pump(p, what, out, progress);
+        } finally {
+            watchdog.interrupt();
+        }
+        int exit = waitQuietly(p);
+        stderr.awaitEnd();
+        if (exit != 0) {
+            throw failed(pb, what, exit, System.nanoTime() > deadline, timeout, stderr.tail());
+        }
+        return total;
+    }
+
+    private static Process start(ProcessBuilder pb, String what) {
+        try {
+            return pb.start();
         } catch (IOException e) {
             throw new PgvaultException(ErrorKind.DUMP_FAILED, "Could not start " + pb.command().get(0) + " for " + what + ".",
                     e.getMessage(), "Check that the PostgreSQL client is installed (PGVAULT_PG_BIN_DIR).", e);
         }
-        StderrTail stderr = new StderrTail(p.getErrorStream());
-        stderr.start();
-        long deadline = System.nanoTime() + timeout.toNanos();
+    }
+
+    /** Kills the tool when it runs past {@code deadline} (System.nanoTime); interrupt it when the dump ended first. */
+    private static Thread watchdog(Process p, long deadline) {
         Thread watchdog = new Thread(() -> {
             try {
                 if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
@@ -59,7 +80,11 @@ public final class DumpProcess {
         }, "pgvault-dump-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        onStart.accept(p);
+        return watchdog;
+    }
+
+    /** Copies the tool's stdout to {@code out}; returns the bytes copied. A failed write kills the tool. */
+    private static long pump(Process p, String what, OutputStream out, LongConsumer progress) {
         long total = 0;
         try (InputStream in = p.getInputStream()) {
             byte[] buf = new byte[PUMP_BUFFER];
@@ -74,25 +99,22 @@ public final class DumpProcess {
             waitQuietly(p);
             throw new PgvaultException(ErrorKind.DUMP_FAILED, "Streaming " + what + " into the vault failed after " + total + " bytes.",
                     e.getMessage(), "Check the vault's availability; the backup was not committed and can be rerun.", e);
-        } finally {
-            watchdog.interrupt();
-        }
-        int exit = waitQuietly(p);
-        stderr.awaitEnd();
-        if (exit != 0) {
-            boolean timedOut = System.nanoTime() > deadline;
-            String tail = stderr.tail();
-            String signal = timedOut ? null : signalOf(exit);
-            throw new PgvaultException(ErrorKind.DUMP_FAILED, 
-                    pb.command().get(0).replaceAll(".*/", "") + " failed for " + what
-                            + (timedOut ? " (killed after the timeout of " + timeout + ")" : "")
-                            + (signal != null ? " (killed by signal " + signal + ")" : "") + ", exit code " + exit + ".",
-                    tail.isBlank() ? "(no output on stderr)" : "stderr: " + Redactor.redact(tail.strip()),
-                    signal != null ? "Something outside pgvault killed the tool (the out-of-memory killer, an operator, "
-                            + "or the host shutting down): check the host's memory and logs, then run the backup again."
-                            : hintFor(tail, timedOut, pb.environment().get("PGUSER")));
         }
         return total;
+    }
+
+    /** The error of a tool that exited non-zero: killed by the timeout, by a signal, or failed on its own. */
+    private static PgvaultException failed(ProcessBuilder pb, String what, int exit, boolean timedOut, Duration timeout,
+            String tail) {
+        String signal = timedOut ? null : signalOf(exit);
+        return new PgvaultException(ErrorKind.DUMP_FAILED,
+                pb.command().get(0).replaceAll(".*/", "") + " failed for " + what
+                        + (timedOut ? " (killed after the timeout of " + timeout + ")" : "")
+                        + (signal != null ? " (killed by signal " + signal + ")" : "") + ", exit code " + exit + ".",
+                tail.isBlank() ? "(no output on stderr)" : "stderr: " + Redactor.redact(tail.strip()),
+                signal != null ? "Something outside pgvault killed the tool (the out-of-memory killer, an operator, "
+                        + "or the host shutting down): check the host's memory and logs, then run the backup again."
+                        : hintFor(tail, timedOut, pb.environment().get("PGUSER")));
     }
 
     /** pg_dump's message for a large object it may not read, e.g. {@code permission denied for large object 16400}. */

@@ -91,61 +91,97 @@ public class ServerInspector {
 
     /** Inspects the configured server: everything the matrix needs to judge a backup. */
     public ServerFacts inspect() {
-        String version;
-        int versionNum;
-        boolean inRecovery;
-        List<DatabaseFacts> databases = new ArrayList<>();
-        List<GlobalName> unsafeNames = new ArrayList<>();
-        PrivilegeInspection.Role role;
-        List<ReadGap> gaps = new ArrayList<>();
-        Map<String, String> noConnect = new HashMap<>();
+        ServerWide server = serverWide();                                                  // 1. one session
+        List<ReadGap> gaps = new ArrayList<>(server.globalGaps());
+        List<DatabaseFacts> readable = connectable(server, gaps);                          // 2. CONNECT
+        List<ByteaFacts> bytea = new ArrayList<>();
+        for (DatabaseInspection each : inspectDatabases(readable, server.role())) {       // 3. each database
+            bytea.addAll(each.bytea());
+            gaps.addAll(each.gaps());
+        }
+        PrivilegeInspection.Role role = server.role();
+        PrivilegeFacts privileges = new PrivilegeFacts(role.name(), role.superuser(), role.bypassRls(), role.loCompat(),
+                gaps);
+        return new ServerFacts(config.serverName(), server.version(), server.versionNum() / 10000, server.inRecovery(),
+                server.databases(), bytea, config.server().matrixPlacement(), server.unsafeNames(), privileges);
+    }
+
+    /**
+     * What the session on the maintenance database finds about the whole server.
+     *
+     * @param noConnect database → why the role may not connect to it
+     */
+    private record ServerWide(String version, int versionNum, boolean inRecovery, List<DatabaseFacts> databases,
+            List<GlobalName> unsafeNames, PrivilegeInspection.Role role, List<ReadGap> globalGaps,
+            Map<String, String> noConnect) {
+    }
+
+    private ServerWide serverWide() {
         try (Connection c = connections.open(config.pg().database()); Statement st = c.createStatement()) {
+            String version;
+            int versionNum;
+            boolean inRecovery;
             try (ResultSet rs = st.executeQuery(SERVER)) {
                 rs.next();
                 version = rs.getString(1).split(" ")[0];
                 versionNum = rs.getInt(2);
                 inRecovery = rs.getBoolean(3);
             }
-            try (ResultSet rs = st.executeQuery(DATABASES)) {
-                while (rs.next()) {
-                    databases.add(new DatabaseFacts(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4)));
-                }
-            }
-            try (ResultSet rs = st.executeQuery(GLOBAL_NAMES)) {
-                while (rs.next()) {
-                    if (SafeNames.unsafe(rs.getString(2))) {
-                        unsafeNames.add(new GlobalName(GlobalName.Kind.valueOf(rs.getString(1)), rs.getString(2)));
-                    }
-                }
-            }
-            role = PrivilegeInspection.role(st);
-            gaps.addAll(PrivilegeInspection.globals(st, config.pg().database()));
-            try (ResultSet rs = st.executeQuery(NO_CONNECT)) {
-                while (rs.next()) {
-                    noConnect.put(rs.getString(1), rs.getString(2));
-                }
-            }
+            List<DatabaseFacts> databases = databases(st);
+            List<GlobalName> unsafeNames = unsafeGlobalNames(st);
+            PrivilegeInspection.Role role = PrivilegeInspection.role(st);
+            List<ReadGap> globalGaps = PrivilegeInspection.globals(st, config.pg().database());
+            return new ServerWide(version, versionNum, inRecovery, databases, unsafeNames, role, globalGaps,
+                    noConnect(st));
         } catch (SQLException e) {
             throw unavailable(config.pg().database(), e);
         }
+    }
+
+    private static List<DatabaseFacts> databases(Statement st) throws SQLException {
+        List<DatabaseFacts> databases = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery(DATABASES)) {
+            while (rs.next()) {
+                databases.add(new DatabaseFacts(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4)));
+            }
+        }
+        return databases;
+    }
+
+    private static List<GlobalName> unsafeGlobalNames(Statement st) throws SQLException {
+        List<GlobalName> unsafeNames = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery(GLOBAL_NAMES)) {
+            while (rs.next()) {
+                if (SafeNames.unsafe(rs.getString(2))) {
+                    unsafeNames.add(new GlobalName(GlobalName.Kind.valueOf(rs.getString(1)), rs.getString(2)));
+                }
+            }
+        }
+        return unsafeNames;
+    }
+
+    private static Map<String, String> noConnect(Statement st) throws SQLException {
+        Map<String, String> noConnect = new HashMap<>();
+        try (ResultSet rs = st.executeQuery(NO_CONNECT)) {
+            while (rs.next()) {
+                noConnect.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return noConnect;
+    }
+
+    /** The databases a backup includes that the role may connect to; the others become read gaps. */
+    private static List<DatabaseFacts> connectable(ServerWide server, List<ReadGap> gaps) {
         List<DatabaseFacts> readable = new ArrayList<>();
-        for (DatabaseFacts db : SupportMatrix.selectDatabases(databases).included()) {
-            if (noConnect.containsKey(db.name())) {
-                gaps.add(new ReadGap(ReadGap.Kind.CONNECT, db.name(), List.of(db.name()), 1,
-                        List.of(noConnect.get(db.name()))));
+        for (DatabaseFacts db : SupportMatrix.selectDatabases(server.databases()).included()) {
+            String why = server.noConnect().get(db.name());
+            if (why != null) {
+                gaps.add(new ReadGap(ReadGap.Kind.CONNECT, db.name(), List.of(db.name()), 1, List.of(why)));
             } else {
                 readable.add(db);
             }
         }
-        List<ByteaFacts> bytea = new ArrayList<>();
-        for (DatabaseInspection each : inspectDatabases(readable, role)) {
-            bytea.addAll(each.bytea());
-            gaps.addAll(each.gaps());
-        }
-        PrivilegeFacts privileges = new PrivilegeFacts(role.name(), role.superuser(), role.bypassRls(), role.loCompat(),
-                gaps);
-        return new ServerFacts(config.serverName(), version, versionNum / 10000, inRecovery, databases, bytea,
-                config.server().matrixPlacement(), unsafeNames, privileges);
+        return readable;
     }
 
     /** What one database's session found: its bytea columns' largest values and what the role cannot read. */

@@ -2,6 +2,7 @@ package io.pgvault.restore;
 
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
+import io.pgvault.catalog.BackupLookup;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.matrix.MatrixPolicy;
@@ -12,16 +13,13 @@ import io.pgvault.matrix.Verdict;
 import io.pgvault.restore.targets.TargetClients;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
+import io.pgvault.vault.Sha256;
 import io.pgvault.vault.VaultStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -34,12 +32,15 @@ public class RestoreChecks {
 
     private final PgvaultConfig config;
     private final VaultStore vault;
+    private final BackupLookup backups;
     private final TargetClients targets;
     private final Clock clock;
 
-    public RestoreChecks(PgvaultConfig config, VaultStore vault, TargetClients targets, Clock clock) {
+    public RestoreChecks(PgvaultConfig config, VaultStore vault, BackupLookup backups, TargetClients targets,
+            Clock clock) {
         this.config = config;
         this.vault = vault;
+        this.backups = backups;
         this.targets = targets;
         this.clock = clock;
     }
@@ -51,65 +52,28 @@ public class RestoreChecks {
                     "POST JSON such as {\"server\":\"pg1\",\"backupId\":\"latest\",\"targetContainerUrl\":\"https://acct.blob.core.windows.net/restored\"}.");
         }
         String server = BackupLayout.checkServer(request.server());
-        String option = recoveryOption(request.recoveryOption());
-        String verify = verifyMode(); // a bad setting is refused now, not after the copy
+        RecoveryOption option = RecoveryOption.parse(request.recoveryOption());
+        VerifyMode verify = VerifyMode.parse(config.restore().verify()); // a bad setting is refused now, not after the copy
         // No connection to the target before the guard accepted the URL and the SAS.
         TargetGuard.Target target = targets.check(request.targetContainerUrl());
-        targets.guard().checkSas(target, RestoreService.OVERWRITE.equals(option), clock.instant());
-        Manifest manifest = resolve(server, request.backupId());
+        targets.guard().checkSas(target, option == RecoveryOption.OVERWRITE, clock.instant());
+        Manifest manifest = backups.one(server, request.backupId());
         judge(request, manifest);
-        String prefix = server + "/" + manifest.backupId() + "/";
+        String prefix = BackupLayout.backupPrefix(server, manifest.backupId());
         // The kit is made before anything is written: a roles.sql that cannot be read safely refuses the restore.
         return new RestorePlan(server, manifest, target, option, verify,
                 RestoreKit.files(manifest, rolesScript(manifest, prefix)));
-    }
-
-    /** The manifest of the named backup, or of the newest committed one for "latest". */
-    public Manifest resolve(String server, String backupId) {
-        if (backupId == null || backupId.isBlank() || "latest".equalsIgnoreCase(backupId)) {
-            return vault.catalog(server).stream().findFirst().orElseThrow(() -> new PgvaultException(ErrorKind.NOT_FOUND, 
-                    "Server " + server + " has no committed backup in the vault.",
-                    "container " + config.vault().container() + ", prefix " + server + "/",
-                    "Check the server name (GET /api/backups?server=...), or run a backup first (bin/pgvault backup)."));
-        }
-        return vault.manifest(server, BackupLayout.checkBackupId(backupId)).orElseThrow(() -> new PgvaultException(ErrorKind.NOT_FOUND, 
-                "Backup " + backupId + " of server " + server + " does not exist (no manifest).",
-                "looked for " + BackupLayout.manifestPath(server, backupId),
-                "Pick an id from the catalog: GET /api/backups?server=" + server + " or bin/pgvault list."));
-    }
-
-    private static String recoveryOption(String option) {
-        if (option == null || option.isBlank() || option.equalsIgnoreCase(RestoreService.FAIL_IF_EXISTS)) {
-            return RestoreService.FAIL_IF_EXISTS;
-        }
-        if (option.equalsIgnoreCase(RestoreService.OVERWRITE)) {
-            return RestoreService.OVERWRITE;
-        }
-        throw new PgvaultException(ErrorKind.INVALID_REQUEST, "recoveryOption has an unknown value.",
-                "recoveryOption: " + BackupLayout.printable(option),
-                "Use FailIfExists (the default: nothing at the target is replaced) or Overwrite.");
-    }
-
-    private String verifyMode() {
-        String mode = config.restore().verify().trim().toLowerCase(Locale.ROOT);
-        if (!mode.equals(RestoreService.VERIFY_SHA256) && !mode.equals(RestoreService.VERIFY_SIZE)) {
-            throw new PgvaultException(ErrorKind.CONFIGURATION, "PGVAULT_RESTORE_VERIFY has an unknown value.",
-                    "PGVAULT_RESTORE_VERIFY=" + BackupLayout.printable(mode), "Use sha256 (the default) or size.");
-        }
-        return mode;
     }
 
     /** The support matrix's verdict on this restore (archived files, placement); refused unless allowed. */
     private void judge(RestoreRequest request, Manifest manifest) {
         List<String> archived = new ArrayList<>();
         for (Manifest.File f : manifest.files()) {
-            if (vault.backupFileArchived(manifest.server() + "/" + manifest.backupId() + "/" + f.path())) {
+            if (vault.files().backupFileArchived(BackupLayout.backupPrefix(manifest.server(), manifest.backupId()) + f.path())) {
                 archived.add(f.path());
             }
         }
-        PgvaultConfig.Vault v = config.vault();
-        Placement vaultPlacement = new Placement(v.tenantId().orElse(null), v.subscriptionId().orElse(null),
-                v.region().orElse(null));
+        Placement vaultPlacement = config.vault().matrixPlacement();
         Placement targetPlacement = new Placement(
                 Optional.ofNullable(request.targetTenantId()).or(() -> config.restore().targetTenantId()).orElse(null),
                 null, Optional.ofNullable(request.targetRegion()).or(() -> config.restore().targetRegion()).orElse(null));
@@ -129,7 +93,7 @@ public class RestoreChecks {
             return null;
         }
         byte[] content = vault.readBytes(prefix + roles.path());
-        String sha = HexFormat.of().formatHex(sha256(content));
+        String sha = Sha256.hex(content);
         if (content.length != roles.bytes() || !sha.equals(roles.sha256())) {
             throw new PgvaultException(ErrorKind.INTEGRITY, "roles.sql of backup " + manifest.backupId() + " does not match its manifest.",
                     "manifest: " + roles.bytes() + " bytes, sha256 " + roles.sha256() + "; vault: " + content.length
@@ -138,13 +102,5 @@ public class RestoreChecks {
                             + "another backup.");
         }
         return content;
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

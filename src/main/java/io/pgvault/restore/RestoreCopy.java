@@ -64,14 +64,14 @@ public class RestoreCopy {
 
     private void run(RestoreRun run, RestorePlan plan, TargetContainer target, String markerPath) {
         try {
-            CopySources sources = vault.copySources();
+            CopySources sources = vault.files().copySources();
             long bytes = copyFiles(run, plan, target, sources);                                        // 1.
             target.copy(plan.prefix() + BackupLayout.MANIFEST,                                          // 2.
                     sources.readUrl(plan.prefix() + BackupLayout.MANIFEST, sourceLife(-1)), -1, run::beat);
             plan.kit().forEach((name, content) -> target.upload(plan.prefix() + name, content));      // 3.
             Stopwatch verifying = Stopwatch.start();
             long readBack = target.verify(plan.manifest(), plan.prefix(),                              // 4.
-                    RestoreService.VERIFY_SHA256.equals(plan.verifyMode()), run::beat);
+                    plan.verifyMode().readsBack(), run::beat);
             run.save(run.job().withState(JobRecord.SUCCEEDED, clock.instant()));
             LOG.infof("Restore %s of backup %s finished: %d files, %d bytes copied server-side; verified (%s) with "
                     + "%d bytes read back in %.1fs", run.job().id(), plan.manifest().backupId(),
@@ -96,7 +96,7 @@ public class RestoreCopy {
             try {
                 target.copy(path, sources.readUrl(path, sourceLife(f.bytes())), f.bytes(), run::beat);
             } catch (RuntimeException e) {
-                vault.requireBackupFile(path); // a source that vanished: named as such
+                vault.files().requireBackupFile(path); // a source that vanished: named as such
                 throw e;
             }
             bytes += f.bytes();

@@ -8,15 +8,13 @@ import io.pgvault.roles.SqlScript;
 import io.pgvault.roles.SqlSyntaxException;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
+import io.pgvault.vault.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -111,7 +109,7 @@ public final class RestoreKit {
         for (Manifest.File f : m.files()) {
             sb.append(f.sha256()).append("  ").append(f.path()).append('\n');
         }
-        kit.forEach((name, content) -> sb.append(HexFormat.of().formatHex(sha256(content))).append("  ").append(name)
+        kit.forEach((name, content) -> sb.append(Sha256.hex(content)).append("  ").append(name)
                 .append('\n'));
         return sb.toString();
     }
@@ -164,14 +162,6 @@ public final class RestoreKit {
     private static String lineOf(byte[] script, int line) {
         String[] lines = new String(script, StandardCharsets.UTF_8).split("\n", -1);
         return line >= 1 && line <= lines.length ? lines[line - 1] : "";
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static byte[] resource(String name) {

@@ -4,17 +4,15 @@ import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
+import io.pgvault.jobs.JobWatch;
 import io.pgvault.vault.BackupLayout;
+import io.pgvault.vault.Sha256;
 import io.pgvault.vault.VaultStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -38,18 +36,18 @@ public class RestoreMarker {
 
     private final VaultStore vault;
     private final JobStore jobs;
-    private final Clock clock;
+    private final JobWatch watch;
 
-    public RestoreMarker(VaultStore vault, JobStore jobs, Clock clock) {
+    public RestoreMarker(VaultStore vault, JobStore jobs, JobWatch watch) {
         this.vault = vault;
         this.jobs = jobs;
-        this.clock = clock;
+        this.watch = watch;
     }
 
     /** The marker's path for one restore: the same request always names the same marker. */
-    static String path(String server, String backupId, String containerUrl, String option) {
-        String key = HexFormat.of().formatHex(sha256((server + "|" + backupId + "|" + containerUrl + "|" + option)
-                .getBytes(StandardCharsets.UTF_8))).substring(0, 24);
+    static String path(String server, String backupId, String containerUrl, RecoveryOption option) {
+        String key = Sha256.hex((server + "|" + backupId + "|" + containerUrl + "|" + option)
+                .getBytes(StandardCharsets.UTF_8)).substring(0, 24);
         return BackupLayout.restoreMarkerPath(server, key);
     }
 
@@ -64,7 +62,7 @@ public class RestoreMarker {
                 return running;
             }
             try {
-                vault.createJson(markerPath, new ActiveRestore(restoreId, clock.instant()));
+                vault.createJson(markerPath, new ActiveRestore(restoreId, watch.now()));
                 return Optional.empty();
             } catch (PgvaultException raced) {
                 if (raced.kind() != ErrorKind.CONFLICT) {
@@ -88,20 +86,18 @@ public class RestoreMarker {
 
     /** The running restore the marker names; empty if there is no marker (any more) or it was stale. */
     private Optional<JobRecord> join(String server, String markerPath) {
-        Instant waitUntil = clock.instant().plus(JOIN_WAIT);
+        Instant waitUntil = watch.now().plus(JOIN_WAIT);
         while (true) {
             var marker = vault.readJson(markerPath, ActiveRestore.class);
             if (marker.isEmpty()) {
                 return Optional.empty();
             }
             ActiveRestore active = marker.get().value();
-            Optional<JobRecord> job = jobs.find(server, active.restoreId())
-                    .map(j -> RestoreRun.seenAt(j, clock.instant()));
+            Optional<JobRecord> job = jobs.find(server, active.restoreId()).map(watch::seen);
             if (job.isPresent() && !job.get().terminal()) {
                 return job;
             }
-            boolean fresh = job.isEmpty() && active.createdAt() != null
-                    && active.createdAt().isAfter(clock.instant().minus(RestoreRun.STALE));
+            boolean fresh = job.isEmpty() && watch.fresh(active.createdAt());
             if (!fresh) {
                 // the marker of a restore that ended, or whose creator died: remove it if nobody else did
                 vault.deleteIfMatch(markerPath, marker.get().etag());
@@ -113,7 +109,7 @@ public class RestoreMarker {
 
     /** Claimed a moment ago, its job record not written yet: wait for it (bounded). */
     private void waitForJobRecord(String markerPath, ActiveRestore active, Instant waitUntil) {
-        if (!clock.instant().isBefore(waitUntil)) {
+        if (!watch.now().isBefore(waitUntil)) {
             throw new PgvaultException(ErrorKind.CONFLICT, "An identical restore is starting at this moment.",
                     "marker " + markerPath + " of " + active.restoreId() + " has no job record yet",
                     "Wait a minute and send the request again; it will return that restore's id.");
@@ -122,14 +118,6 @@ public class RestoreMarker {
             Thread.sleep(100);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,17 +1,15 @@
 package io.pgvault.restore;
 
 import io.pgvault.errors.ErrorKind;
-import io.pgvault.config.PgvaultConfig;
+import io.pgvault.catalog.BackupLookup;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
+import io.pgvault.jobs.JobWatch;
 import io.pgvault.restore.targets.TargetChecks;
-import io.pgvault.vault.BackupLayout;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,25 +22,19 @@ import java.util.UUID;
 @ApplicationScoped
 public class RestoreService {
 
-    public static final String FAIL_IF_EXISTS = "FailIfExists";
-    public static final String OVERWRITE = "Overwrite";
-    /** Verification modes of {@code pgvault.restore.verify}. */
-    public static final String VERIFY_SHA256 = "sha256";
-    public static final String VERIFY_SIZE = "size";
-
-    private final PgvaultConfig config;
+    private final BackupLookup backups;
     private final JobStore jobs;
-    private final Clock clock;
+    private final JobWatch watch;
     private final RestoreChecks checks;
     private final RestoreMarker marker;
     private final TargetChecks targetChecks;
     private final RestoreCopy copy;
 
-    public RestoreService(PgvaultConfig config, JobStore jobs, Clock clock, RestoreChecks checks, RestoreMarker marker,
-            TargetChecks targetChecks, RestoreCopy copy) {
-        this.config = config;
+    public RestoreService(BackupLookup backups, JobStore jobs, JobWatch watch, RestoreChecks checks,
+            RestoreMarker marker, TargetChecks targetChecks, RestoreCopy copy) {
+        this.backups = backups;
         this.jobs = jobs;
-        this.clock = clock;
+        this.watch = watch;
         this.checks = checks;
         this.marker = marker;
         this.targetChecks = targetChecks;
@@ -62,7 +54,7 @@ public class RestoreService {
         JobRecord job = jobs.start(restoreId, JobRecord.KIND_RESTORE, plan.server(), JobRecord.VALIDATING,
                 plan.manifest().backupId(), plan.target().toString());
         checkTarget(job, plan, markerPath);                                          // 3. the target
-        job = job.withState(JobRecord.COPYING, clock.instant());
+        job = job.withState(JobRecord.COPYING, watch.now());
         jobs.save(job);
         copy.start(job, plan, markerPath);                                           // 4. copy, in background
         return accepted(job);
@@ -70,24 +62,17 @@ public class RestoreService {
 
     /** The status of a restore; a restore whose runner vanished is reported Interrupted, never Succeeded. */
     public JobRecord status(String server, String restoreId) {
-        String s = server == null || server.isBlank() ? config.serverName() : server;
-        JobRecord job = jobs.get(BackupLayout.checkServer(s), restoreId);
+        JobRecord job = jobs.get(backups.server(server), restoreId);
         if (!JobRecord.KIND_RESTORE.equals(job.kind())) {
             throw new PgvaultException(ErrorKind.NOT_FOUND, "Job " + restoreId + " is not a restore.", "kind: " + job.kind(),
                     "Use the restoreId the restore request returned; GET /api/jobs lists every job.");
         }
-        return RestoreRun.seenAt(job, clock.instant());
+        return watch.seen(job);
     }
 
     /** Waits for a restore to end (the CLI's way); bounded by {@code timeout}. */
     public JobRecord await(String server, String restoreId, Duration timeout) throws InterruptedException {
-        Instant end = clock.instant().plus(timeout);
-        JobRecord job = status(server, restoreId);
-        while (!job.terminal() && clock.instant().isBefore(end)) {
-            Thread.sleep(500);
-            job = status(server, restoreId);
-        }
-        return job;
+        return watch.awaitEnd(() -> status(server, restoreId), timeout);
     }
 
     /** Checks the target; a refusal is recorded (requests that joined this one see why) and releases the marker. */

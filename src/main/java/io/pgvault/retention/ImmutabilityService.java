@@ -59,7 +59,7 @@ public class ImmutabilityService {
         String firstError = null;
         for (String path : paths) {
             try {
-                vault.setImmutability(prefix + path, until, mode);
+                vault.files().setImmutability(prefix + path, until, mode);
             } catch (RuntimeException e) {
                 failed.add(path);
                 if (firstError == null) {

@@ -62,52 +62,63 @@ public record RetentionPolicy(int weeklyWeeks, int monthlyMonths, int yearlyYear
 
     /** Judges every backup at {@code now}; keyed by backup id, in the order given. */
     public Map<String, Judgement> judge(List<Backup> backups, Instant now) {
-        Map<YearMonth, Backup> firstOfMonth = new HashMap<>();
-        Map<Year, Backup> firstOfYear = new HashMap<>();
-        List<Backup> oldestFirst = new ArrayList<>(backups);
-        oldestFirst.sort(Comparator.comparing(Backup::startedAt).thenComparing(Backup::backupId));
-        for (Backup b : oldestFirst) {
-            firstOfMonth.putIfAbsent(YearMonth.from(b.startedAt().atZone(ZoneOffset.UTC)), b);
-            firstOfYear.putIfAbsent(Year.from(b.startedAt().atZone(ZoneOffset.UTC)), b);
-        }
+        Firsts firsts = Firsts.of(backups);
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
         Map<String, Judgement> out = new LinkedHashMap<>();
         for (Backup b : backups) {
-            List<String> keep = new ArrayList<>();
-            List<String> drop = new ArrayList<>();
-            LocalDate day = b.startedAt().atZone(ZoneOffset.UTC).toLocalDate();
-            String week = isoWeek(day);
-            long weeksAgo = ChronoUnit.WEEKS.between(monday(day), monday(today));
-            if (weeksAgo < weeklyWeeks) {
-                keep.add("weekly: week " + week + " is within the last " + weeklyWeeks + " week(s)");
-            } else {
-                drop.add("weekly: week " + week + " is older than the last " + weeklyWeeks + " week(s)");
-            }
-            YearMonth month = YearMonth.from(day);
-            if (monthlyMonths > 0) {
-                boolean first = firstOfMonth.get(month).backupId().equals(b.backupId());
-                long monthsAgo = ChronoUnit.MONTHS.between(month, YearMonth.from(today));
-                if (first && monthsAgo < monthlyMonths) {
-                    keep.add("monthly: first backup of " + month + ", within the last " + monthlyMonths + " month(s)");
-                } else {
-                    drop.add(first ? "monthly: first backup of " + month + ", older than the last " + monthlyMonths
-                            + " month(s)" : "monthly: not the first backup of " + month);
-                }
-            }
-            Year year = Year.from(day);
-            if (yearlyYears > 0) {
-                boolean first = firstOfYear.get(year).backupId().equals(b.backupId());
-                long yearsAgo = ChronoUnit.YEARS.between(year, Year.from(today));
-                if (first && yearsAgo < yearlyYears) {
-                    keep.add("yearly: first backup of " + year + ", within the last " + yearlyYears + " year(s)");
-                } else {
-                    drop.add(first ? "yearly: first backup of " + year + ", older than the last " + yearlyYears
-                            + " year(s)" : "yearly: not the first backup of " + year);
-                }
-            }
-            out.put(b.backupId(), new Judgement(List.copyOf(keep), List.copyOf(drop)));
+            out.put(b.backupId(), judge(b, today, firsts));
         }
         return out;
+    }
+
+    /** The first (earliest) backup of each calendar month and year. */
+    private record Firsts(Map<YearMonth, Backup> ofMonth, Map<Year, Backup> ofYear) {
+        static Firsts of(List<Backup> backups) {
+            Map<YearMonth, Backup> firstOfMonth = new HashMap<>();
+            Map<Year, Backup> firstOfYear = new HashMap<>();
+            List<Backup> oldestFirst = new ArrayList<>(backups);
+            oldestFirst.sort(Comparator.comparing(Backup::startedAt).thenComparing(Backup::backupId));
+            for (Backup b : oldestFirst) {
+                firstOfMonth.putIfAbsent(YearMonth.from(b.startedAt().atZone(ZoneOffset.UTC)), b);
+                firstOfYear.putIfAbsent(Year.from(b.startedAt().atZone(ZoneOffset.UTC)), b);
+            }
+            return new Firsts(firstOfMonth, firstOfYear);
+        }
+    }
+
+    /** One backup against each rule: weekly, then monthly and yearly where they are on. */
+    private Judgement judge(Backup b, LocalDate today, Firsts firsts) {
+        List<String> keep = new ArrayList<>();
+        List<String> drop = new ArrayList<>();
+        LocalDate day = b.startedAt().atZone(ZoneOffset.UTC).toLocalDate();
+        String week = isoWeek(day);
+        if (ChronoUnit.WEEKS.between(monday(day), monday(today)) < weeklyWeeks) {
+            keep.add("weekly: week " + week + " is within the last " + weeklyWeeks + " week(s)");
+        } else {
+            drop.add("weekly: week " + week + " is older than the last " + weeklyWeeks + " week(s)");
+        }
+        YearMonth month = YearMonth.from(day);
+        if (monthlyMonths > 0) {
+            firstOfPeriod("monthly", month, firsts.ofMonth().get(month).backupId().equals(b.backupId()),
+                    ChronoUnit.MONTHS.between(month, YearMonth.from(today)), monthlyMonths, "month(s)", keep, drop);
+        }
+        Year year = Year.from(day);
+        if (yearlyYears > 0) {
+            firstOfPeriod("yearly", year, firsts.ofYear().get(year).backupId().equals(b.backupId()),
+                    ChronoUnit.YEARS.between(year, Year.from(today)), yearlyYears, "year(s)", keep, drop);
+        }
+        return new Judgement(List.copyOf(keep), List.copyOf(drop));
+    }
+
+    /** The monthly or yearly rule: keeps the first backup of each of the last {@code last} periods. */
+    private static void firstOfPeriod(String rule, Object period, boolean first, long periodsAgo, int last, String unit,
+            List<String> keep, List<String> drop) {
+        if (first && periodsAgo < last) {
+            keep.add(rule + ": first backup of " + period + ", within the last " + last + " " + unit);
+        } else {
+            drop.add(first ? rule + ": first backup of " + period + ", older than the last " + last + " " + unit
+                    : rule + ": not the first backup of " + period);
+        }
     }
 
     private static LocalDate monday(LocalDate d) {

@@ -203,7 +203,7 @@ public class RetentionService {
         for (String path : paths) {
             Optional<FileProperties> found;
             try {
-                found = vault.fileProperties(prefix + path);
+                found = vault.files().fileProperties(prefix + path);
             } catch (PgvaultException e) {
                 if (e.kind() != ErrorKind.VAULT_UNAVAILABLE) {
                     throw e;

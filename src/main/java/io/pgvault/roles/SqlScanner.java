@@ -31,15 +31,6 @@ public final class SqlScanner {
         return new SqlScanner(script).run();
     }
 
-    /** Folds an unquoted name as PostgreSQL does: ASCII letters to lower case, nothing else. */
-    static String fold(String word) {
-        StringBuilder sb = new StringBuilder(word.length());
-        for (char c : word.toCharArray()) {
-            sb.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
-        }
-        return sb.toString();
-    }
-
     private SqlScript run() {
         List<SqlStatement> out = new ArrayList<>();
         while (true) {
@@ -57,18 +48,23 @@ public final class SqlScanner {
 
     /** White space and comments between statements. */
     private void skipGap() {
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
-            if (space(c)) {
-                pos++;
-            } else if (s.startsWith("--", pos)) {
-                lineComment();
-            } else if (s.startsWith("/*", pos)) {
-                blockComment();
-            } else {
-                return;
-            }
+        while (pos < s.length() && skipSpaceOrComment()) {
+            // skipped
         }
+    }
+
+    /** Skips one white-space character or one comment at {@code pos}; false if there is neither. */
+    private boolean skipSpaceOrComment() {
+        if (SqlChars.space(s.charAt(pos))) {
+            pos++;
+        } else if (s.startsWith("--", pos)) {
+            lineComment();
+        } else if (s.startsWith("/*", pos)) {
+            blockComment();
+        } else {
+            return false;
+        }
+        return true;
     }
 
     /** A backslash command: the rest of its line. */
@@ -87,23 +83,18 @@ public final class SqlScanner {
             if (pos >= s.length()) {
                 throw new SqlSyntaxException("the script ends inside a statement that has no closing ';'", line(start));
             }
-            char c = s.charAt(pos);
-            if (space(c)) {
-                pos++;
-            } else if (s.startsWith("--", pos)) {
-                lineComment();
-            } else if (s.startsWith("/*", pos)) {
-                blockComment();
-            } else if (c == ';' && depth == 0) {
+            if (skipSpaceOrComment()) {
+                continue;
+            }
+            if (s.charAt(pos) == ';' && depth == 0) {
                 tokens.add(new SqlToken(SqlToken.Kind.SYMBOL, pos - start, pos + 1 - start, ";"));
                 pos++;
                 return new SqlStatement(SqlStatement.Kind.SQL, leading, s.substring(start, pos), tokens, line(start));
-            } else {
-                SqlToken t = token(start);
-                tokens.add(t);
-                if (t.kind() == SqlToken.Kind.SYMBOL) {
-                    depth = "(".equals(t.value()) ? depth + 1 : ")".equals(t.value()) && depth > 0 ? depth - 1 : depth;
-                }
+            }
+            SqlToken t = token(start);
+            tokens.add(t);
+            if (t.kind() == SqlToken.Kind.SYMBOL) {
+                depth = "(".equals(t.value()) ? depth + 1 : ")".equals(t.value()) && depth > 0 ? depth - 1 : depth;
             }
         }
     }
@@ -127,11 +118,11 @@ public final class SqlScanner {
         if (c == ':') {
             return colon(base, from);
         }
-        if (identStart(c)) {
+        if (SqlChars.identStart(c)) {
             return word(base, from);
         }
         if (c >= '0' && c <= '9') {
-            while (pos < s.length() && (identChar(s.charAt(pos)) || s.charAt(pos) == '.')) {
+            while (pos < s.length() && (SqlChars.identChar(s.charAt(pos)) || s.charAt(pos) == '.')) {
                 pos++;
             }
             return new SqlToken(SqlToken.Kind.NUMBER, from - base, pos - base, s.substring(from, pos));
@@ -141,7 +132,7 @@ public final class SqlScanner {
     }
 
     private SqlToken word(int base, int from) {
-        while (pos < s.length() && identChar(s.charAt(pos))) {
+        while (pos < s.length() && SqlChars.identChar(s.charAt(pos))) {
             pos++;
         }
         String word = s.substring(from, pos);
@@ -153,7 +144,7 @@ public final class SqlScanner {
                 && (s.charAt(pos + 1) == '\'' || s.charAt(pos + 1) == '"')) {
             throw new SqlSyntaxException("a Unicode-escape name or string (U&)", line(from));
         }
-        return new SqlToken(SqlToken.Kind.WORD, from - base, pos - base, fold(word));
+        return new SqlToken(SqlToken.Kind.WORD, from - base, pos - base, SqlChars.fold(word));
     }
 
     /** A literal whose opening quote is at {@code pos}; {@code from} is where its token starts (E'…'). */
@@ -203,8 +194,8 @@ public final class SqlScanner {
     /** {@code $tag$…$tag$} or {@code $$…$$}; any other {@code $} (a parameter such as $1) is a symbol. */
     private SqlToken dollar(int base, int from) {
         int j = from + 1;
-        if (j < s.length() && identStart(s.charAt(j))) {
-            while (j < s.length() && identChar(s.charAt(j)) && s.charAt(j) != '$') {
+        if (j < s.length() && SqlChars.identStart(s.charAt(j))) {
+            while (j < s.length() && SqlChars.identChar(s.charAt(j)) && s.charAt(j) != '$') {
                 j++;
             }
         }
@@ -228,7 +219,7 @@ public final class SqlScanner {
             return new SqlToken(SqlToken.Kind.SYMBOL, from - base, pos - base, "::");
         }
         char next = pos + 1 < s.length() ? s.charAt(pos + 1) : ' ';
-        if (identChar(next) || next == '\'' || next == '"' || next == '{') {
+        if (SqlChars.identChar(next) || next == '\'' || next == '"' || next == '{') {
             throw new SqlSyntaxException("a psql variable reference (:name)", line(from));
         }
         pos++;
@@ -266,7 +257,7 @@ public final class SqlScanner {
         if (!st.isWord(0, "set") || !st.isWord(i, "standard_conforming_strings") || st.token(i + 2) == null) {
             return;
         }
-        String v = fold(st.token(i + 2).value());
+        String v = SqlChars.fold(st.token(i + 2).value());
         if (v.equals("off") || v.equals("false")) {
             standardStrings = false;
         } else if (v.equals("on") || v.equals("true")) {
@@ -286,18 +277,5 @@ public final class SqlScanner {
             }
         }
         return lineNumber;
-    }
-
-    /** PostgreSQL's white space: space, tab, newline, carriage return, form feed, vertical tab. */
-    private static boolean space(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
-    }
-
-    private static boolean identStart(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-    }
-
-    private static boolean identChar(char c) {
-        return identStart(c) || (c >= '0' && c <= '9') || c == '$';
     }
 }

@@ -28,7 +28,7 @@ public record SqlToken(Kind kind, int start, int end, String value) {
 
     /** Whether this is the unquoted word {@code word} (case-insensitive, as SQL keywords are). */
     public boolean isWord(String word) {
-        return kind == Kind.WORD && value.equals(SqlScanner.fold(word));
+        return kind == Kind.WORD && value.equals(SqlChars.fold(word));
     }
 
     /** The role, database or other name this token denotes, or null if it is not a name. */

@@ -39,6 +39,13 @@ public final class Sha256 {
         return bytes;
     }
 
+    /** The SHA-256 of {@code data} in lower-case hex, as a manifest holds it. */
+    public static String hex(byte[] data) {
+        Sha256 sha = new Sha256();
+        sha.update(data, 0, data.length);
+        return sha.hex();
+    }
+
     /** The digest in lower-case hex, as a manifest holds it; ends the hash. */
     public String hex() {
         return HexFormat.of().formatHex(digest.digest());

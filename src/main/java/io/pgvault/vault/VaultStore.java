@@ -2,28 +2,19 @@ package io.pgvault.vault;
 
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
-import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.AccessTier;
-import com.azure.storage.blob.models.BlobImmutabilityPolicy;
-import com.azure.storage.blob.models.BlobImmutabilityPolicyMode;
 import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import com.azure.storage.blob.models.ParallelTransferOptions;
-import com.azure.storage.blob.options.BlobUploadFromFileOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgvault.config.PgvaultConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,8 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The vault container: streamed dump uploads, JSON documents (manifests, week claims, job records) and the
- * catalog. Documents that must never be replaced are created with If-None-Match {@code *}; documents that
+ * The vault container: streamed dump uploads, JSON documents (manifests, week claims, job records), the catalog
+ * and deletions; what is done to single files (properties, tier, immutability, copies out) is in {@link VaultFiles}. Documents that must never be replaced are created with If-None-Match {@code *}; documents that
  * change (job records) are replaced with If-Match on the ETag read.
  */
 @ApplicationScoped
@@ -42,11 +33,13 @@ public class VaultStore {
     private final PgvaultConfig config;
     private final ExecutorService uploads;
     private final JsonDocuments documents;
+    private final VaultFiles files;
 
     public VaultStore(VaultClients clients, PgvaultConfig config, ObjectMapper json) {
         this.clients = clients;
         this.config = config;
         this.documents = new JsonDocuments(this::container, json);
+        this.files = new VaultFiles(this::container, clients);
         this.uploads = BlockBlobSink.newUploadPool();
     }
 
@@ -241,90 +234,13 @@ public class VaultStore {
         }
     }
 
-    /** What the vault says about a blob, or empty if it does not exist. */
-    public Optional<FileProperties> fileProperties(String path) {
-        try {
-            return Optional.of(FileProperties.of(container().getBlobClient(path).getProperties()));
-        } catch (RuntimeException e) {
-            if (StorageErrors.notFound(e)) {
-                return Optional.empty();
-            }
-            throw failure("read the properties of " + path, e);
-        }
+    /** The vault's files as files: properties and tier, immutability, copies out, uploads of local files. */
+    public VaultFiles files() {
+        return files;
     }
 
-    /**
-     * The properties of a file a committed backup's manifest lists. A missing blob is a damaged backup, reported
-     * as an {@link PgvaultException} of kind {@code INTEGRITY} naming the file, not as a bare storage error.
-     */
-    public FileProperties backupFile(String path) {
-        return FileProperties.of(backupFileProperties(path));
-    }
-
-    /** The SDK's form of {@link #backupFile}, for io.pgvault.restore until its SDK use moves to its target adapter. */
-    public BlobProperties backupFileProperties(String path) {
-        try {
-            return container().getBlobClient(path).getProperties();
-        } catch (RuntimeException e) {
-            if (StorageErrors.notFound(e)) {
-                throw new PgvaultException(ErrorKind.INTEGRITY, "File " + path + " of the backup is missing from the vault.",
-                        "the manifest lists it; reading it answered " + StorageErrors.describe(e),
-                        "The backup is damaged (the file was deleted or moved): restore another backup (bin/pgvault "
-                                + "list), run bin/pgvault verify on the others, and find out what deleted it.", e);
-            }
-            throw failure("read " + path, e);
-        }
-    }
-
-    /** Whether a file a committed backup lists is in the Archive tier (a missing file: as backupFileProperties). */
-    public boolean backupFileArchived(String path) {
-        return AccessTier.ARCHIVE.equals(backupFileProperties(path).getAccessTier());
-    }
-
-    /** Checks that a file a committed backup lists is still in the vault (else as backupFileProperties). */
-    public void requireBackupFile(String path) {
-        backupFileProperties(path);
-    }
-
-    /** Read-only URLs of vault blobs for one server-side copy out of the vault (a restore). */
-    public CopySources copySources() {
-        return new CopySources(container(), clients);
-    }
-
-    /** Makes a blob immutable until {@code until} (a version-level time-based policy). */
-    public void setImmutability(String path, Instant until, ImmutabilityMode mode) {
-        BlobImmutabilityPolicy policy = new BlobImmutabilityPolicy().setExpiryTime(until.atOffset(ZoneOffset.UTC))
-                .setPolicyMode(mode == ImmutabilityMode.LOCKED ? BlobImmutabilityPolicyMode.LOCKED
-                        : BlobImmutabilityPolicyMode.UNLOCKED);
-        try {
-            container().getBlobClient(path).setImmutabilityPolicyWithResponse(policy, null, Duration.ofMinutes(1),
-                    Context.NONE);
-        } catch (RuntimeException e) {
-            throw failure("set the immutability policy of " + path, e);
-        }
-    }
-
-    /** Uploads a local file as a new blob (If-None-Match *), with the SDK's parallel file upload. */
-    public void uploadLocalFile(Path file, String path) {
-        var options = new BlobUploadFromFileOptions(file.toString())
-                .setParallelTransferOptions(new ParallelTransferOptions().setBlockSizeLong(8L << 20).setMaxConcurrency(4))
-                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
-        try {
-            container().getBlobClient(path).uploadFromFileWithResponse(options, Duration.ofHours(6), null);
-        } catch (RuntimeException e) {
-            if (StorageErrors.conflict(e)) {
-                throw new PgvaultException(ErrorKind.CONFLICT, "The vault already holds " + path + ".", StorageErrors.describe(e),
-                        "Upload under another name; pgvault never replaces a blob.", e);
-            }
-            throw failure("upload " + path, e);
-        }
-    }
-
-    /**
-     * A blob of the vault, as the SDK's client. Only for io.pgvault.restore (its copy) and this package; every
-     * other package uses the methods above.
-     */
-    public BlobClient blob(String path) {
+    /** A blob of the vault, as the SDK's client: for this package only (week claims). */
+    BlobClient blob(String path) {
         return container().getBlobClient(path);
     }
 

@@ -152,7 +152,7 @@ public class WeekClaims {
         }
         ClaimDocument d = doc.get().value();
         boolean committed = vault.manifest(server, d.backupId()).isPresent();
-        Optional<FileProperties> props = vault.fileProperties(path);
+        Optional<FileProperties> props = vault.files().fileProperties(path);
         if (props.isEmpty()) {
             return Optional.empty();
         }

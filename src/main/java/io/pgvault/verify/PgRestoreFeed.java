@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Feeds an archive stream into {@code pg_restore} through its stdin (no temp file) and collects what it says:
@@ -41,68 +40,94 @@ final class PgRestoreFeed {
         }
     }
 
+    /** Starts pg_restore, feeds it {@code data}, waits for it (bounded by {@code timeout}) and says what it made of it. */
     static Result run(ProcessBuilder pb, InputStream data, Duration timeout) {
-        Process p;
-        try {
-            p = pb.redirectErrorStream(false).start();
-        } catch (IOException e) {
-            throw new PgvaultException(ErrorKind.DUMP_FAILED, "Could not start " + pb.command().get(0) + ".", e.getMessage(),
-                    "Install the PostgreSQL client (pg_restore) or set PGVAULT_PG_BIN_DIR.", e);
-        }
-        AtomicInteger entries = new AtomicInteger();
-        boolean[] header = new boolean[1];
-        Thread out = drain("pgvault-restore-out", p.getInputStream(), line -> {
-            if (line.startsWith("; Archive created at") || line.startsWith(";     Format: CUSTOM")) {
-                header[0] = true;
-            } else if (!line.isBlank() && !line.startsWith(";")) {
-                entries.incrementAndGet();
-            }
-        }, null);
+        Process p = start(pb);
+        Listing listing = new Listing();
+        Thread out = drain("pgvault-restore-out", p.getInputStream(), listing::accept, null);
         StringBuilder err = new StringBuilder();
         Thread errs = drain("pgvault-restore-err", p.getErrorStream(), null, err);
-        String inputError = null;
-        try (OutputStream stdin = p.getOutputStream()) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while (true) {
-                try {
-                    n = data.read(buf);
-                } catch (IOException e) {
-                    inputError = "the archive stream could not be read: " + e.getMessage();
-                    break;
-                }
-                if (n < 0) {
-                    break;
-                }
-                try {
-                    stdin.write(buf, 0, n);
-                } catch (IOException e) {
-                    break; // pg_restore stopped reading (it has what it needs, or it failed): its exit code tells
-                }
-            }
-        } catch (IOException ignored) {
-            // closing a pipe pg_restore already closed
-        }
-        int exit;
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(30, TimeUnit.SECONDS);
-                return new Result(-1, entries.get(), header[0], "pg_restore did not finish within " + timeout, inputError);
-            }
-            exit = p.exitValue();
-            out.join(10_000);
-            errs.join(10_000);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while pg_restore ran", e);
+        String inputError = feed(p, data);
+        if (!finished(p, timeout, out, errs)) {
+            return new Result(-1, listing.entries, listing.header, "pg_restore did not finish within " + timeout, inputError);
         }
         String stderr;
         synchronized (err) {
             stderr = Redactor.redact(err.toString());
         }
-        return new Result(exit, entries.get(), header[0], stderr, inputError);
+        return new Result(p.exitValue(), listing.entries, listing.header, stderr, inputError);
+    }
+
+    private static Process start(ProcessBuilder pb) {
+        try {
+            return pb.redirectErrorStream(false).start();
+        } catch (IOException e) {
+            throw new PgvaultException(ErrorKind.DUMP_FAILED, "Could not start " + pb.command().get(0) + ".", e.getMessage(),
+                    "Install the PostgreSQL client (pg_restore) or set PGVAULT_PG_BIN_DIR.", e);
+        }
+    }
+
+    /** What {@code pg_restore --list} printed: whether it saw a custom archive's header, and how many TOC entries. */
+    private static final class Listing {
+        volatile int entries;
+        volatile boolean header;
+
+        void accept(String line) {
+            if (line.startsWith("; Archive created at") || line.startsWith(";     Format: CUSTOM")) {
+                header = true;
+            } else if (!line.isBlank() && !line.startsWith(";")) {
+                entries++; // one reader thread writes it
+            }
+        }
+    }
+
+    /** Copies {@code data} into pg_restore's stdin until either ends; the stream's own failure, if any. */
+    private static String feed(Process p, InputStream data) {
+        String inputError = null;
+        try (OutputStream stdin = p.getOutputStream()) {
+            inputError = copy(data, stdin);
+        } catch (IOException ignored) {
+            // closing a pipe pg_restore already closed
+        }
+        return inputError;
+    }
+
+    private static String copy(InputStream data, OutputStream stdin) {
+        byte[] buf = new byte[1 << 16];
+        while (true) {
+            int n;
+            try {
+                n = data.read(buf);
+            } catch (IOException e) {
+                return "the archive stream could not be read: " + e.getMessage();
+            }
+            if (n < 0) {
+                return null;
+            }
+            try {
+                stdin.write(buf, 0, n);
+            } catch (IOException e) {
+                return null; // pg_restore stopped reading (it has what it needs, or it failed): its exit code tells
+            }
+        }
+    }
+
+    /** Waits for pg_restore and its output readers; false (and pg_restore killed) if it ran past {@code timeout}. */
+    private static boolean finished(Process p, Duration timeout, Thread out, Thread errs) {
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+                return false;
+            }
+            out.join(10_000);
+            errs.join(10_000);
+            return true;
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while pg_restore ran", e);
+        }
     }
 
     private static Thread drain(String name, InputStream in, java.util.function.Consumer<String> lines, StringBuilder tail) {

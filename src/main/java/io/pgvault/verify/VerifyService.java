@@ -1,14 +1,13 @@
 package io.pgvault.verify;
 
+import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.config.PgvaultConfig;
+import io.pgvault.catalog.BackupLookup;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.JobWatch;
-import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
-import io.pgvault.vault.VaultStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Proves a backup can be restored, the way pgBackRest's verify does: every file is read back from the vault
@@ -34,34 +34,34 @@ import java.util.UUID;
 @ApplicationScoped
 public class VerifyService {
 
-    public static final String LATEST = "latest";
-    public static final String ALL = "all";
     /** Name prefix of a test restore's line in the job record, before the dump's path. */
     public static final String TEST_RESTORE = "test restore of ";
-    /** A non-terminal verify whose record was not touched for this long has lost its runner. */
-    static final Duration STALE = Duration.ofMinutes(30);
 
     private final PgvaultConfig config;
-    private final VaultStore vault;
+    private final BackupLookup backups;
     private final JobStore jobs;
     private final ScratchRestore scratch;
     private final VerifyRun runs;
+    private final JobWatch watch;
     private final VerifyQueue queue = new VerifyQueue();
 
-    public VerifyService(PgvaultConfig config, VaultStore vault, JobStore jobs, ScratchRestore scratch, VerifyRun runs) {
+    public VerifyService(PgvaultConfig config, BackupLookup backups, JobStore jobs, ScratchRestore scratch, VerifyRun runs,
+            JobWatch watch) {
         this.config = config;
-        this.vault = vault;
+        this.backups = backups;
         this.jobs = jobs;
         this.scratch = scratch;
         this.runs = runs;
+        this.watch = watch;
     }
 
     /** Validates the request, queues one job per backup and verifies them in the background; returns at once. */
     public VerifyAccepted start(VerifyRequest request) {
         VerifyRequest r = request == null ? new VerifyRequest(null, null, null) : request;
-        String server = server(r.server());
+        String server = backups.server(r.server());
         boolean testRestore = testRestore(r.testRestore(), server);
-        List<Manifest> manifests = resolve(server, r.backupId());
+        // a verify has always accepted an id with white space around it (it only reads the backup)
+        List<Manifest> manifests = backups.backups(server, r.backupId() == null ? null : r.backupId().strip(), true);
         // one verify per server at a time (each re-reads whole backups): its job records say whether one runs
         List<JobRecord> queued = queue.underServerLock(server, () -> {
             refuseWhileAnotherRuns(server);
@@ -100,7 +100,7 @@ public class VerifyService {
     private void refuseWhileAnotherRuns(String server) {
         List<String> running = jobs.list(server).stream()
                 .filter(j -> JobRecord.KIND_VERIFY.equals(j.kind()))
-                .map(this::interruptedIfStale) // a verify whose runner vanished does not count
+                .map(watch::seen) // a verify whose runner vanished does not count
                 .filter(j -> !j.terminal()).map(j -> j.id() + " (" + j.state() + ", backup " + j.backupId() + ")")
                 .toList();
         if (!running.isEmpty()) {
@@ -112,27 +112,17 @@ public class VerifyService {
 
     /** The status of a verify job; one whose runner vanished is reported Interrupted, never Succeeded. */
     public JobRecord status(String server, String verifyId) {
-        JobRecord job = jobs.get(server(server), verifyId);
+        JobRecord job = jobs.get(backups.server(server), verifyId);
         if (!JobRecord.KIND_VERIFY.equals(job.kind())) {
             throw new PgvaultException(ErrorKind.NOT_FOUND, "Job " + verifyId + " is not a verify job.", "kind: " + job.kind(),
                     "Use the verifyId returned by POST /api/verify, or GET /api/jobs for every job.");
         }
-        return interruptedIfStale(job);
-    }
-
-    private JobRecord interruptedIfStale(JobRecord job) {
-        // job records carry wall-clock times (JobStore), whatever the Clock bean says
-        return JobWatch.interruptedIfStale(job, Instant.now(), STALE, "its process", "Start the verify again.");
+        return watch.seen(job);
     }
 
     /** Waits until every job ended (the CLI's way); bounded by {@code timeout}. */
     public List<JobRecord> await(String server, List<String> ids, Duration timeout) throws InterruptedException {
-        Instant end = Instant.now().plus(timeout);
-        List<JobRecord> out = new ArrayList<>();
-        for (String id : ids) {
-            out.add(JobWatch.awaitEnd(() -> status(server, id), end, Duration.ofMillis(300), Instant::now));
-        }
-        return out;
+        return watch.awaitEnd(ids.stream().<Supplier<JobRecord>>map(id -> () -> status(server, id)).toList(), timeout);
     }
 
     /** The newest finished verify of a backup, if it was ever verified: its verification result. */
@@ -142,10 +132,6 @@ public class VerifyService {
                 .filter(j -> JobRecord.SUCCEEDED.equals(j.state()) || JobRecord.FAILED.equals(j.state()))
                 .max(Comparator.comparing((JobRecord j) -> j.endedAt() == null ? Instant.EPOCH : j.endedAt())
                         .thenComparing(j -> j.startedAt() == null ? Instant.EPOCH : j.startedAt()));
-    }
-
-    private String server(String server) {
-        return BackupLayout.checkServer(server == null || server.isBlank() ? config.serverName() : server);
     }
 
     private boolean testRestore(Boolean requested, String server) {
@@ -167,24 +153,6 @@ public class VerifyService {
                             + "(e.g. pgvault_verify_scratch), or verify without testRestore.");
         }
         return requested;
-    }
-
-    /** The backups a request names, newest first. */
-    List<Manifest> resolve(String server, String backupId) {
-        String which = backupId == null || backupId.isBlank() ? LATEST : backupId.trim();
-        if (LATEST.equalsIgnoreCase(which) || ALL.equalsIgnoreCase(which)) {
-            List<Manifest> catalog = vault.catalog(server);
-            if (catalog.isEmpty()) {
-                throw new PgvaultException(ErrorKind.NOT_FOUND, "Server " + server + " has no committed backup in the vault.",
-                        "container " + config.vault().container() + ", prefix " + server + "/",
-                        "Check the server name (bin/pgvault list --server ...), or run a backup first.");
-            }
-            return LATEST.equalsIgnoreCase(which) ? List.of(catalog.get(0)) : catalog;
-        }
-        return List.of(vault.manifest(server, BackupLayout.checkBackupId(which)).orElseThrow(() -> new PgvaultException(ErrorKind.NOT_FOUND, 
-                "Backup " + which + " of server " + server + " does not exist (no manifest).",
-                "looked for " + BackupLayout.manifestPath(server, which),
-                "Pick an id from the catalog (bin/pgvault list), or use \"latest\" or \"all\".")));
     }
 
     private static String statusUrl(JobRecord job) {

@@ -16,10 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Deploy-time rules: what `bicep build`, its linter, azd or a real provision would trip on
- * (issue 16), as pure functions from parsed inputs to problems, like {@link InfraChecks}. Each is
- * fed a bad snippet in {@link DeployChecksNegativeTest} and the real files in
- * {@link InfraDeployConsistencyTest}.
+ * Deploy-time rules: what a real provision would trip on (issue 16), as pure functions from parsed inputs to
+ * problems, like {@link InfraChecks}; azure.yaml's rules are in {@link AzdChecks}, bicep build's and its linter's
+ * in {@link BicepLintChecks}. Each is fed a bad snippet in {@link DeployChecksNegativeTest} and the real files
+ * in {@link InfraDeployConsistencyTest}.
  */
 final class DeployChecks {
 
@@ -27,17 +27,6 @@ final class DeployChecks {
     static final String IMMUTABILITY_DATA_ACTION =
             "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/immutableStorage/runAsSuperUser/action";
     static final String ROLE_DEFINITION_TYPE = "Microsoft.Authorization/roleDefinitions";
-    /** azd added container deployment for {@code host: function} in 1.30.0 (azure-dev CHANGELOG, #9284). */
-    static final String MIN_AZD_VERSION = "1.30.0";
-    /** Default disallowed hosts of the Bicep linter rule no-hardcoded-env-urls. */
-    static final List<String> ENV_HOSTS = List.of("gallery.azure.com", "management.core.windows.net",
-            "management.azure.com", "database.windows.net", "core.windows.net", "login.microsoftonline.com",
-            "graph.windows.net", "trafficmanager.net", "datalake.azure.net", "azuredatalakestore.net",
-            "azuredatalakeanalytics.net", "vault.azure.net", "api.loganalytics.io", "asazure.windows.net",
-            "region.asazure.windows.net", "batch.core.windows.net");
-    /** Properties a resource type knows only from some API version on (type, property, first version). */
-    static final List<List<String>> PROPERTY_SINCE = List.of(
-            List.of("Microsoft.ContainerRegistry/registries", "anonymousPullEnabled", "2025-04-01"));
     /** Elastic Premium asks for a subnet with at least this many available addresses. */
     static final int PREMIUM_MIN_ADDRESSES = 100;
     /** Azure reserves five addresses in every subnet. */
@@ -135,56 +124,7 @@ final class DeployChecks {
         return f.statements.stream().anyMatch(s -> symbol.equals(s.name()) && p.matcher(s.text()).find());
     }
 
-    // ---- item 3: azd version and host ------------------------------------------------------
-
-    /** azure.yaml requires azd >= 1.30.0 and deploys the function app's service as {@code host: function}. */
-    static List<String> checkAzureYaml(String yaml, String serviceName) {
-        List<String> problems = new ArrayList<>();
-        Optional<String> azd = SmallYaml.value(yaml, "requiredVersions", "azd");
-        if (azd.isEmpty()) {
-            problems.add("azure.yaml has no requiredVersions.azd; container deployment for host: function needs azd >= "
-                    + MIN_AZD_VERSION);
-        } else {
-            Optional<String> lower = lowerBound(azd.get());
-            if (lower.isEmpty() || compareVersions(lower.get(), MIN_AZD_VERSION) < 0) {
-                problems.add("azure.yaml requiredVersions.azd `" + azd.get() + "` allows azd below " + MIN_AZD_VERSION
-                        + ", which cannot deploy a container to host: function");
-            }
-        }
-        String host = SmallYaml.value(yaml, "services", serviceName, "host").orElse("(none)");
-        if (!host.equals("function")) {
-            problems.add("azure.yaml service " + serviceName + " has host: " + host + "; the site is a function app "
-                    + "(host: function, with language: docker for its container)");
-        }
-        if (!SmallYaml.value(yaml, "services", serviceName, "language").orElse("").equals("docker")) {
-            problems.add("azure.yaml service " + serviceName + " is not language: docker (container deployment)");
-        }
-        return problems;
-    }
-
-    /** The highest {@code >=} / {@code >} bound of a semver constraint such as {@code >= 1.30.0 != 1.31.1}. */
-    static Optional<String> lowerBound(String constraint) {
-        Matcher m = Pattern.compile(">=?\\s*v?(\\d+(?:\\.\\d+){0,2})").matcher(constraint);
-        String best = null;
-        while (m.find()) {
-            if (best == null || compareVersions(m.group(1), best) > 0) {
-                best = m.group(1);
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    static int compareVersions(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < 3; i++) {
-            int d = Integer.compare(i < x.length ? Integer.parseInt(x[i]) : 0, i < y.length ? Integer.parseInt(y[i]) : 0);
-            if (d != 0) {
-                return d;
-            }
-        }
-        return 0;
-    }
+    // ---- item 3: azd version and host: AzdChecks; items 1 and 7 (bicep build, linter): BicepLintChecks -----
 
     // ---- item 6: key vault resource groups are required, not defaulted ------------------------
 
@@ -300,107 +240,5 @@ final class DeployChecks {
                     + " instances needs " + 2L * maximumBurst + " while scaling");
         }
         return problems;
-    }
-
-    // ---- items 1 and 7: what bicep build and its linter report --------------------------------
-
-    /** No string literal (descriptions included) contains a cloud-specific host name. */
-    static List<String> checkNoHardcodedEnvUrls(BicepFile file) {
-        List<String> problems = new ArrayList<>();
-        for (String literal : file.stringLiterals()) {
-            for (String host : ENV_HOSTS) {
-                if (containsHost(literal, host)) {
-                    problems.add(file + ": '" + literal + "' hard-codes " + host + " (no-hardcoded-env-urls); use "
-                            + "environment() or a placeholder");
-                    break;
-                }
-            }
-        }
-        return problems;
-    }
-
-    /** Like the linter: the host not directly preceded or followed by a letter or digit. */
-    static boolean containsHost(String text, String host) {
-        String lower = text.toLowerCase(java.util.Locale.ROOT);
-        for (int i = lower.indexOf(host); i >= 0; i = lower.indexOf(host, i + 1)) {
-            int end = i + host.length();
-            boolean before = i > 0 && Character.isLetterOrDigit(lower.charAt(i - 1));
-            boolean after = end < lower.length() && Character.isLetterOrDigit(lower.charAt(end));
-            if (!before && !after) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Outputs or properties of a conditional module / resource are read with ! or .? (BCP318). */
-    static List<String> checkConditionalAccess(BicepFile file) {
-        List<String> problems = new ArrayList<>();
-        for (Statement s : file.statements) {
-            if ((s.keyword().equals("module") || s.keyword().equals("resource")) && isConditional(file, s.name())) {
-                Matcher m = Pattern.compile("\\b" + s.name() + "\\.(outputs|properties|identity)\\b").matcher(file.code);
-                if (m.find()) {
-                    problems.add(file + ": `" + m.group() + "` reads conditional " + s.name() + " without `!` or `.?` "
-                            + "(BCP318: it may be null)");
-                }
-            }
-        }
-        return problems;
-    }
-
-    /** A property is only used with API versions that know it. */
-    static List<String> checkPropertiesKnownByApiVersion(BicepFile file) {
-        List<String> problems = new ArrayList<>();
-        for (Resource r : file.resources()) {
-            for (List<String> rule : PROPERTY_SINCE) {
-                if (r.type().equalsIgnoreCase(rule.get(0)) && !r.existing()
-                        && Pattern.compile("\\b" + rule.get(1) + "\\s*:").matcher(r.body()).find()
-                        && r.apiVersion().substring(0, 10).compareTo(rule.get(2)) < 0) {
-                    problems.add(file + ":" + r.line() + ": " + r.symbol() + " sets " + rule.get(1) + ", which "
-                            + rule.get(0) + "@" + r.apiVersion() + " does not have (first stable: " + rule.get(2) + ")");
-                }
-            }
-        }
-        return problems;
-    }
-
-    /** Just enough YAML: the scalar at a path of block-mapping keys, each a direct child of the previous one. */
-    static final class SmallYaml {
-        private SmallYaml() {
-        }
-
-        static Optional<String> value(String yaml, String... path) {
-            String[] lines = yaml.replace("\r\n", "\n").split("\n");
-            int depth = 0;
-            int parentIndent = -1;
-            int childIndent = 0;
-            for (String line : lines) {
-                String content = line.replaceFirst("\\s+#.*$", "");
-                if (content.isBlank() || content.stripLeading().startsWith("#")) {
-                    continue;
-                }
-                int indent = content.length() - content.stripLeading().length();
-                if (depth > 0 && indent <= parentIndent) {
-                    return Optional.empty();
-                }
-                if (childIndent < 0) {
-                    childIndent = indent;
-                }
-                if (indent != childIndent) {
-                    continue;
-                }
-                Matcher kv = Pattern.compile("^([A-Za-z0-9_.-]+):\\s*(.*)$").matcher(content.strip());
-                if (!kv.matches() || !kv.group(1).equals(path[depth])) {
-                    continue;
-                }
-                if (depth == path.length - 1) {
-                    return Optional.of(kv.group(2).strip().replaceAll("^(['\"])(.*)\\1$", "$2"));
-                }
-                depth++;
-                parentIndent = indent;
-                childIndent = -1;
-            }
-            return Optional.empty();
-        }
     }
 }

@@ -128,28 +128,28 @@ class DeployChecksNegativeTest {
 
     @Test
     void azureYamlChecks() {
-        assertEquals(List.of(), DeployChecks.checkAzureYaml(YAML, "pgvault"));
-        assertEquals(List.of(), DeployChecks.checkAzureYaml(YAML.replace("'>= 1.30.0'", "\">= 1.31.0 != 1.31.1\""), "pgvault"));
-        assertFails(DeployChecks.checkAzureYaml(YAML.replace("host: function", "host: appservice"), "pgvault"),
+        assertEquals(List.of(), AzdChecks.checkAzureYaml(YAML, "pgvault"));
+        assertEquals(List.of(), AzdChecks.checkAzureYaml(YAML.replace("'>= 1.30.0'", "\">= 1.31.0 != 1.31.1\""), "pgvault"));
+        assertFails(AzdChecks.checkAzureYaml(YAML.replace("host: function", "host: appservice"), "pgvault"),
                 "has host: appservice");
-        assertFails(DeployChecks.checkAzureYaml(YAML.replace("requiredVersions:\n  azd: '>= 1.30.0'\n", ""), "pgvault"),
+        assertFails(AzdChecks.checkAzureYaml(YAML.replace("requiredVersions:\n  azd: '>= 1.30.0'\n", ""), "pgvault"),
                 "no requiredVersions.azd");
-        assertFails(DeployChecks.checkAzureYaml(YAML.replace("1.30.0", "1.27.0"), "pgvault"), "allows azd below 1.30.0");
-        assertFails(DeployChecks.checkAzureYaml(YAML.replace("'>= 1.30.0'", "'!= 1.29.0'"), "pgvault"),
+        assertFails(AzdChecks.checkAzureYaml(YAML.replace("1.30.0", "1.27.0"), "pgvault"), "allows azd below 1.30.0");
+        assertFails(AzdChecks.checkAzureYaml(YAML.replace("'>= 1.30.0'", "'!= 1.29.0'"), "pgvault"),
                 "allows azd below 1.30.0");
-        assertFails(DeployChecks.checkAzureYaml(YAML.replace("language: docker", "language: java"), "pgvault"),
+        assertFails(AzdChecks.checkAzureYaml(YAML.replace("language: docker", "language: java"), "pgvault"),
                 "not language: docker");
         // A key of the same name deeper down is not the service's host.
-        assertFails(DeployChecks.checkAzureYaml(YAML.replace("    host: function # container deployment\n", "")
+        assertFails(AzdChecks.checkAzureYaml(YAML.replace("    host: function # container deployment\n", "")
                 + "    hooks:\n      host: function\n", "pgvault"), "has host: (none)");
     }
 
     @Test
     void semverLowerBound() {
-        assertEquals(Optional.of("1.30.0"), DeployChecks.lowerBound(">= 1.30.0"));
-        assertEquals(Optional.of("1.31.0"), DeployChecks.lowerBound(">=1.29.0 >= 1.31.0 < 2.0.0"));
-        assertEquals(Optional.empty(), DeployChecks.lowerBound("< 2.0.0"));
-        assertTrue(DeployChecks.compareVersions("1.9.0", "1.30.0") < 0, "numeric, not lexical");
+        assertEquals(Optional.of("1.30.0"), AzdChecks.lowerBound(">= 1.30.0"));
+        assertEquals(Optional.of("1.31.0"), AzdChecks.lowerBound(">=1.29.0 >= 1.31.0 < 2.0.0"));
+        assertEquals(Optional.empty(), AzdChecks.lowerBound("< 2.0.0"));
+        assertTrue(AzdChecks.compareVersions("1.9.0", "1.30.0") < 0, "numeric, not lexical");
     }
 
     // ---- item 6: key vault groups -------------------------------------------------------------
@@ -230,15 +230,15 @@ class DeployChecksNegativeTest {
 
     @Test
     void hardcodedCloudHostFails() {
-        assertEquals(List.of(), DeployChecks.checkNoHardcodedEnvUrls(bicep(
+        assertEquals(List.of(), BicepLintChecks.checkNoHardcodedEnvUrls(bicep(
                 "var u = split('https://unused.invalid/secrets/unused', '/')\nvar k = 'keyvault.azure.network'\n")));
         // What main.bicep had, in a var and in a description.
-        assertFails(DeployChecks.checkNoHardcodedEnvUrls(bicep(
+        assertFails(BicepLintChecks.checkNoHardcodedEnvUrls(bicep(
                 "var u = split('https://unused.vault.azure.net/secrets/unused', '/')\n")), "hard-codes vault.azure.net");
-        assertFails(DeployChecks.checkNoHardcodedEnvUrls(bicep(
+        assertFails(BicepLintChecks.checkNoHardcodedEnvUrls(bicep(
                 "@description('https://<account>.blob.core.windows.net is allowed')\nparam p array = []\n")),
                 "hard-codes core.windows.net");
-        assertTrue(DeployChecks.containsHost("x.VAULT.AZURE.NET/", "vault.azure.net"), "case-insensitive like the linter");
+        assertTrue(BicepLintChecks.containsHost("x.VAULT.AZURE.NET/", "vault.azure.net"), "case-insensitive like the linter");
     }
 
     private static final String CONDITIONAL = """
@@ -251,8 +251,8 @@ class DeployChecksNegativeTest {
 
     @Test
     void conditionalOutputWithoutNullForgivingFails() {
-        assertEquals(List.of(), DeployChecks.checkConditionalAccess(bicep(CONDITIONAL)));
-        assertFails(DeployChecks.checkConditionalAccess(bicep(CONDITIONAL.replace("vnet!.outputs", "vnet.outputs"))),
+        assertEquals(List.of(), BicepLintChecks.checkConditionalAccess(bicep(CONDITIONAL)));
+        assertFails(BicepLintChecks.checkConditionalAccess(bicep(CONDITIONAL.replace("vnet!.outputs", "vnet.outputs"))),
                 "`vnet.outputs` reads conditional vnet");
         // The module wiring rule still sees `vnet!.outputs.X` and checks X exists.
         BicepFile callee = bicep("@description('d')\nparam p string = ''\noutput ID string = p\n");
@@ -272,11 +272,11 @@ class DeployChecksNegativeTest {
 
     @Test
     void propertyUnknownToTheApiVersionFails() {
-        assertEquals(List.of(), DeployChecks.checkPropertiesKnownByApiVersion(bicep(REGISTRY)));
+        assertEquals(List.of(), BicepLintChecks.checkPropertiesKnownByApiVersion(bicep(REGISTRY)));
         // What registry.bicep had.
-        assertFails(DeployChecks.checkPropertiesKnownByApiVersion(bicep(REGISTRY.replace("2025-04-01", "2023-07-01"))),
+        assertFails(BicepLintChecks.checkPropertiesKnownByApiVersion(bicep(REGISTRY.replace("2025-04-01", "2023-07-01"))),
                 "registries@2023-07-01 does not have");
-        assertEquals(List.of(), DeployChecks.checkPropertiesKnownByApiVersion(bicep(REGISTRY.replace("2025-04-01", "2023-07-01")
+        assertEquals(List.of(), BicepLintChecks.checkPropertiesKnownByApiVersion(bicep(REGISTRY.replace("2025-04-01", "2023-07-01")
                 .replace("    anonymousPullEnabled: false\n", ""))), "without the property the old version is fine");
     }
 }

@@ -78,7 +78,7 @@ class InfraDeployConsistencyTest {
     void azureYamlPinsAzdForFunctionContainers() throws Exception {
         String service = function.params().stream().filter(p -> p.name().equals("serviceName")).findFirst()
                 .orElseThrow().defaultValue().replace("'", "");
-        assertNoProblems(DeployChecks.checkAzureYaml(Files.readString(root.resolve("azure.yaml")), service));
+        assertNoProblems(AzdChecks.checkAzureYaml(Files.readString(root.resolve("azure.yaml")), service));
     }
 
     @Test
@@ -112,9 +112,9 @@ class InfraDeployConsistencyTest {
     void nothingTheBicepLinterOrCompilerFlags() {
         List<String> problems = new ArrayList<>();
         for (BicepFile f : bicep.values()) {
-            problems.addAll(DeployChecks.checkNoHardcodedEnvUrls(f));
-            problems.addAll(DeployChecks.checkConditionalAccess(f));
-            problems.addAll(DeployChecks.checkPropertiesKnownByApiVersion(f));
+            problems.addAll(BicepLintChecks.checkNoHardcodedEnvUrls(f));
+            problems.addAll(BicepLintChecks.checkConditionalAccess(f));
+            problems.addAll(BicepLintChecks.checkPropertiesKnownByApiVersion(f));
         }
         assertNoProblems(problems);
         assertFalse(main.modules().stream().noneMatch(m -> DeployChecks.isConditional(main, m.symbol())),

@@ -5,14 +5,12 @@ import io.pgvault.errors.PgvaultException;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import io.pgvault.vault.Manifest;
+import io.pgvault.vault.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * Checks every restored file against the manifest: {@code sha256} reads each one back and compares size and
@@ -45,20 +43,19 @@ final class ReadBack {
 
     /** Reads the file back and compares size and SHA-256; returns the bytes read. */
     private long checkSha256(BlobClient restored, Manifest.File f) {
-        MessageDigest sha = newSha256();
-        long n = 0;
+        Sha256 sha = new Sha256();
         try (InputStream in = restored.openInputStream()) {
             byte[] buf = new byte[1 << 20];
             int r;
             while ((r = in.read(buf)) >= 0) {
                 sha.update(buf, 0, r);
-                n += r;
                 heartbeat.run();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String got = HexFormat.of().formatHex(sha.digest());
+        long n = sha.bytes();
+        String got = sha.hex();
         if (n != f.bytes() || !got.equals(f.sha256())) {
             throw mismatch(f, n + " bytes, sha256 " + got, true);
         }
@@ -81,13 +78,5 @@ final class ReadBack {
                         + "; restored: " + got,
                 "The vault copy was changed or damaged after the backup; run bin/pgvault verify, and restore "
                         + "another backup.");
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,16 +6,21 @@ import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.vault.Manifest;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The target container of one running restore (from {@link TargetClients#open}): server-side copies into it,
- * the restore kit, the read-back. A refusal of the storage service becomes a {@link PgvaultException} of kind {@code RESTORE_TARGET}
- * saying what to do, so the restore's code sees only pgvault errors.
+ * A restore target container (from {@link TargetClients#open}), the one adapter over users' containers: a running
+ * restore's server-side copies into it, the restore kit and the read-back; the CLI's {@code restore
+ * --create-container} and {@code fetch}. A refusal of the storage service becomes a {@link PgvaultException} of
+ * kind {@code RESTORE_TARGET} saying what to do, so the callers see only pgvault errors.
  */
 public final class TargetContainer {
 
@@ -65,6 +70,48 @@ public final class TargetContainer {
         } catch (BlobStorageException e) {
             throw copyFailed(e);
         }
+    }
+
+    /** Creates the container if it does not exist (the CLI's {@code restore --create-container}). */
+    public void createIfMissing() {
+        try {
+            container.createIfNotExists();
+        } catch (RuntimeException e) {
+            throw failed("create the container", e);
+        }
+    }
+
+    /** Names of the blobs under {@code prefix} (the CLI's {@code fetch}). */
+    public List<String> names(String prefix) {
+        List<String> out = new ArrayList<>();
+        try {
+            container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null).forEach(i -> out.add(i.getName()));
+        } catch (RuntimeException e) {
+            throw failed("list " + prefix, e);
+        }
+        return out;
+    }
+
+    /** Downloads one blob to {@code file}, replacing it (the CLI's {@code fetch}). */
+    public void download(String name, Path file) {
+        try {
+            container.getBlobClient(name).downloadToFile(file.toString(), true);
+        } catch (RuntimeException e) {
+            throw failed("download " + name, e);
+        }
+    }
+
+    /** A failure of one of the CLI's calls; a pgvault error passes through as it is. */
+    private RuntimeException failed(String action, RuntimeException e) {
+        if (e instanceof PgvaultException) {
+            return e;
+        }
+        Throwable root = PgvaultException.rootCause(e);
+        String evidence = e instanceof BlobStorageException b ? "status " + b.getStatusCode() + " " + b.getErrorCode()
+                : root.getClass().getSimpleName() + ": " + root.getMessage();
+        return new PgvaultException(ErrorKind.RESTORE_TARGET, "Could not " + action + " in target container \""
+                + container.getBlobContainerName() + "\".", evidence, "Check that the container URL is reachable and "
+                + "that its SAS (or the app's identity) may read, write and list (sp=rcwl).", e);
     }
 
     /** A refusal of the storage service during the copy, with what to do about it. */
