@@ -1,5 +1,6 @@
 package io.pgvault.backup;
 
+import io.pgvault.jobs.JobContext;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.jobs.Stopwatch;
 import io.pgvault.matrix.BackupFacts;
@@ -50,7 +51,7 @@ public class BackupPreflight {
 
     /** Starts the server's inspection (JDBC), which a backup overlaps with writing its job record. */
     CompletableFuture<ServerFacts> inspectAsync(Stopwatch since) {
-        return CompletableFuture.supplyAsync(() -> timed("server inspection", since, inspector::inspect));
+        return CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed("server inspection", since, inspector::inspect)));
     }
 
     /** Inspects and judges now. */
@@ -67,11 +68,11 @@ public class BackupPreflight {
         // A bad compression setting is refused here, before anything is claimed; zstd's native library loads
         // meanwhile, not when the first dump has started.
         DumpCompression compression = DumpCompression.parse(config.backup().compression());
-        CompletableFuture.runAsync(compression::warmUp);
-        CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(() -> timed("pg_dump --version", since,
-                tools::pgDumpVersion));
-        CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(() -> timed("week slot", since,
-                () -> weeks.slot(server, WeekClaims.isoWeek(now), now)));
+        CompletableFuture.runAsync(JobContext.wrap(compression::warmUp));
+        CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed("pg_dump --version",
+                since, tools::pgDumpVersion)));
+        CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed("week slot", since,
+                () -> weeks.slot(server, WeekClaims.isoWeek(now), now))));
         ServerFacts facts = join(inspection);
         String pgDumpVersion = join(pgDump);
         WeekSlot slot = join(weekSlot);

@@ -1,5 +1,6 @@
 package io.pgvault.vault;
 
+import io.pgvault.jobs.JobContext;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
@@ -121,13 +122,13 @@ public final class BlockBlobSink extends OutputStream {
         String id = Base64.getEncoder().encodeToString(
                 String.format("pgvault-%010d", blockIds.size()).getBytes(StandardCharsets.US_ASCII));
         blockIds.add(id);
-        pending.add(uploads.submit(() -> {
+        pending.add(uploads.submit(JobContext.wrap(() -> {
             try {
                 blob.stageBlock(id, BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length)));
             } finally {
                 freeBuffers.add(buffer);
             }
-        }));
+        })));
         try {
             byte[] next = freeBuffers.poll();
             if (next == null && allocatedBuffers < maxBuffers) {

@@ -4,6 +4,7 @@ import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.catalog.BackupLookup;
+import io.pgvault.jobs.JobContext;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.JobWatch;
@@ -81,11 +82,13 @@ public class VerifyService {
                     m.backupId(), testRestore ? "test restore into " + scratch.name().orElse("") : null));
         }
         try {
-            queue.submit(() -> {
+            queue.submit(JobContext.wrap(() -> {
                 for (int i = 0; i < queued.size(); i++) {
-                    runs.run(queued.get(i), manifests.get(i), testRestore);
+                    try (JobContext.Scope job = JobContext.job(server, queued.get(i).id())) {
+                        runs.run(queued.get(i), manifests.get(i), testRestore);
+                    }
                 }
-            });
+            }));
         } catch (PgvaultException full) {
             if (full.kind() != ErrorKind.CONFLICT) {
                 throw full;
