@@ -264,6 +264,24 @@ param allowedInboundIpRanges array = []
 @maxValue(730)
 param logRetentionInDays int = 30
 
+@description('NCRONTAB schedule of the overdue watch (WATCH_SCHEDULE), with seconds; hourly by default. The "no watch run" alert fires after watchSilentHours without a run.')
+param watchSchedule string = '0 0 * * * *'
+
+@description('Days a protected server\'s newest committed backup may be old before the watch marks it Overdue (PGVAULT_WATCH_OVERDUE_DAYS).')
+@minValue(1)
+param watchOverdueDays int = 8
+
+@description('Hours without a pass of the overdue watch before the "no watch run" alert fires.')
+@minValue(1)
+param watchSilentHours int = 2
+
+@description('Email address pgvault\'s alerts go to (failed/refused backup, failed restore/verify, overdue server, no watch run); empty: none.')
+param alertEmail string = ''
+
+@description('HTTPS webhook pgvault\'s alerts are posted to (common alert schema); empty: none.')
+@secure()
+param alertWebhookUrl string = ''
+
 // ---------------------------------------------------------------------------------------------
 // Names
 // ---------------------------------------------------------------------------------------------
@@ -329,6 +347,20 @@ module monitoring 'app/monitoring.bicep' = {
     location: location
     tags: tags
     retentionInDays: logRetentionInDays
+  }
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    workspaceId: monitoring.outputs.LOG_ANALYTICS_ID
+    location: location
+    tags: tags
+    nameSuffix: resourceToken
+    alertEmail: alertEmail
+    alertWebhookUrl: alertWebhookUrl
+    watchSilentHours: watchSilentHours
   }
 }
 
@@ -472,6 +504,8 @@ module functionApp 'app/function.bicep' = {
     allowedInboundIpRanges: allowedInboundIpRanges
     backupSchedule: backupSchedule
     schedulerSchedule: schedulerSchedule
+    watchSchedule: watchSchedule
+    watchOverdueDays: watchOverdueDays
     websiteTimeZone: websiteTimeZone
     backupServerName: !empty(backupServerName) ? backupServerName : split(pgHost, '.')[0]
     pgHost: pgHost

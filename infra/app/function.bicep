@@ -64,6 +64,13 @@ param backupSchedule string = '0 0 2 * * Sun'
 @description('NCRONTAB schedule of the fleet scheduler pass (six fields, with seconds), read by the timer trigger as %SCHEDULER_SCHEDULE%; hourly by default.')
 param schedulerSchedule string = '0 0 * * * *'
 
+@description('NCRONTAB schedule of the overdue watch (six fields), read by the watchBackups timer as %WATCH_SCHEDULE%.')
+param watchSchedule string = '0 0 * * * *'
+
+@description('pgvault.watch.overdue-days: days a protected server\'s newest committed backup may be old before it is Overdue.')
+@minValue(1)
+param watchOverdueDays int = 8
+
 @description('Time zone of the schedule (Linux: a tz database name such as Europe/London); empty: UTC.')
 param websiteTimeZone string = ''
 
@@ -228,6 +235,10 @@ var appSettings = union({
   SCHEDULER_SCHEDULE: schedulerSchedule
   // The same number as host.json's extensions.queues.maxDequeueCount: backupServer records the last attempt Failed.
   PGVAULT_QUEUE_MAX_DEQUEUE_COUNT: '5'
+  WATCH_SCHEDULE: watchSchedule
+  // pgvault's lines reach Application Insights as invocation logs (io.pgvault.jobs.InvocationLog), with the
+  // job's fields in their text; the agent adds no MDC to plain java.util.logging records (docs/operations.md).
+  APPLICATIONINSIGHTS_ENABLE_AGENT: 'false'
   PGVAULT_SERVER_NAME: backupServerName
   PGVAULT_PG_HOST: pgHost
   PGVAULT_PG_PORT: string(pgPort)
@@ -266,6 +277,7 @@ var appSettings = union({
   PGVAULT_RETENTION_PRUNE_AFTER_BACKUP: 'true'
   // Job records are deleted this many days after their last change (each server's status document keeps the last ones).
   PGVAULT_JOBS_RETENTION_DAYS: '400'
+  PGVAULT_WATCH_OVERDUE_DAYS: string(watchOverdueDays)
   PGVAULT_RESTORE_VERIFY: restoreVerify
   // The support matrix's own limits (1 TiB server, 500 MiB bytea), same as the Java defaults.
   PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES: '1099511627776'

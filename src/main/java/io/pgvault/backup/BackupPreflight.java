@@ -1,5 +1,6 @@
 package io.pgvault.backup;
 
+import io.pgvault.jobs.JobContext;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.config.Settings;
 import io.pgvault.jobs.Stopwatch;
@@ -57,7 +58,7 @@ public class BackupPreflight {
 
     /** Starts the server's inspection (JDBC), which a backup overlaps with writing its job record. */
     CompletableFuture<ServerFacts> inspectAsync(Stopwatch since) {
-        return CompletableFuture.supplyAsync(() -> timed("server inspection", since, inspector::inspect));
+        return CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed("server inspection", since, inspector::inspect)));
     }
 
     /** Fails, naming every bad setting with its HINT, unless every setting can be used. */
@@ -79,13 +80,13 @@ public class BackupPreflight {
         // once, so the preflight costs the slowest of them, not their sum.
         // zstd's native library loads meanwhile, not when the first dump has started.
         DumpCompression compression = DumpCompression.of(settings.compression());
-        CompletableFuture.runAsync(compression::warmUp);
-        CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(() -> timed("pg_dump --version", since,
-                tools::pgDumpVersion));
-        CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(() -> timed("week slot", since,
-                () -> weeks.slot(server, WeekClaims.isoWeek(now), now)));
-        CompletableFuture<TimeBudgetFacts> budget = CompletableFuture.supplyAsync(() -> timed("backup history", since,
-                () -> timeBudget(server)));
+        CompletableFuture.runAsync(JobContext.wrap(compression::warmUp));
+        CompletableFuture<String> pgDump = CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed(
+                "pg_dump --version", since, tools::pgDumpVersion)));
+        CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed(
+                "week slot", since, () -> weeks.slot(server, WeekClaims.isoWeek(now), now))));
+        CompletableFuture<TimeBudgetFacts> budget = CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed(
+                "backup history", since, () -> timeBudget(server))));
         ServerFacts facts = join(inspection);
         String pgDumpVersion = join(pgDump);
         WeekSlot slot = join(weekSlot);

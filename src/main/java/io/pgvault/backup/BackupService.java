@@ -8,6 +8,7 @@ import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.fleet.ServerEntry;
+import io.pgvault.jobs.JobContext;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
@@ -74,36 +75,58 @@ public class BackupService {
      * protected is the caller's decision.
      */
     public BackupResult backup(ServerEntry entry, BackupTrigger trigger) {
-        LOG.infof("Backup of server %s (%s)", entry.name(), trigger);
+        try (JobContext.Scope scope = JobContext.job(entry.name(), null)) {
+            LOG.infof("Backup of server %s (%s)", entry.name(), trigger);
+        }
         return backup(targets.of(entry), BackupType.FULL);
     }
 
     private BackupResult backup(ServerTargets.Target target, BackupType type) {
         String server = BackupLayout.checkServer(target.config().serverName());
+        // The job id is chosen first, so every line of the run carries it (the inspection's threads too).
+        Instant first = clock.instant();
+        try (JobContext.Scope scope = JobContext.job(server, jobId(first))) {
+            return backup(target, type, server, first);
+        }
+    }
+
+    private BackupResult backup(ServerTargets.Target target, BackupType type, String server, Instant first) {
         BackupPreflight preflights = target.preflights();
         preflights.checkSettings(); // every bad setting at once, before anything is written
         Stopwatch run = Stopwatch.start();
         // The server's inspection needs nothing from the job record, so it runs while the record is written: in a
         // fresh process both mostly load classes (JDBC, the storage SDK), and on two cores they overlap.
         CompletableFuture<ServerFacts> inspection = preflights.inspectAsync(run);
-        Started started = startJob(server);
+        Started started = startJob(server, first);
         JobRecord job = started.job();
         LOG.debugf("Backup %s: job record created after %d ms", job.backupId(), run.millis());
+        // Another run held the first id: the id taken from here on (the inspection's lines keep the first).
+        try (JobContext.Scope scope = JobContext.job(server, job.id())) {
+            return run(target, type, job, started.at(), inspection, run);
+        }
+    }
+
+    private BackupResult run(ServerTargets.Target target, BackupType type, JobRecord job, Instant at,
+            CompletableFuture<ServerFacts> inspection, Stopwatch run) {
         try {
-            BackupPreflight.Result preflight = preflights.run(type, started.at(), inspection, run);   // inspect, judge
+            BackupPreflight.Result preflight = target.preflights().run(type, at, inspection, run);   // inspect, judge
             long preflightMillis = run.millis();
             if (!preflight.verdict().allowed()) {
-                throw new MatrixRefusedException("Backup " + job.backupId() + " of server " + server, preflight.verdict());
+                throw new MatrixRefusedException("Backup " + job.backupId() + " of server " + job.server(), preflight.verdict());
             }
-            Committed committed = claimDumpAndCommit(target, preflight, job, started.at(), run); // claim, dump, commit
+            Committed committed = claimDumpAndCommit(target, preflight, job, at, run); // claim, dump, commit
             LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %.3f s (preflight %d ms)", job.backupId(),
-                    server, committed.manifest().databaseFiles().size(), committed.manifest().totalBytes(),
+                    job.server(), committed.manifest().databaseFiles().size(), committed.manifest().totalBytes(),
                     run.seconds(), preflightMillis);
             JobRecord done = afterCommit.run(committed.manifest(), committed.job(), target.retention()); // immutability, retention
             return new BackupResult(committed.manifest(), preflight.verdict(), done);
         } catch (RuntimeException e) {
             throw ended(job, e);
         }
+    }
+
+    private static String jobId(Instant at) {
+        return "backup-" + BackupLayout.newBackupId(at);
     }
 
     /** The preflight of a backup that would start now: everything it would refuse, without starting it. */
@@ -195,11 +218,11 @@ public class BackupService {
      * started in the same second (the timer and bin/pgvault, two instances) would otherwise share one id and one
      * job record. Bounded: at most five seconds.
      */
-    private Started startJob(String server) {
+    private Started startJob(String server, Instant first) {
         for (int attempt = 0; attempt < 5; attempt++) {
-            Instant now = clock.instant();
+            Instant now = attempt == 0 ? first : clock.instant();
             String backupId = BackupLayout.newBackupId(now);
-            var job = jobs.startNew("backup-" + backupId, JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId);
+            var job = jobs.startNew(jobId(now), JobRecord.KIND_BACKUP, server, JobRecord.VALIDATING, backupId);
             if (job.isPresent()) {
                 return new Started(job.get(), now);
             }

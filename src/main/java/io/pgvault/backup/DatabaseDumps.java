@@ -1,5 +1,6 @@
 package io.pgvault.backup;
 
+import io.pgvault.jobs.JobContext;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
@@ -66,7 +67,7 @@ public class DatabaseDumps {
         try {
             String prefix = BackupLayout.backupPrefix(server, backupId);
             List<Future<Manifest.File>> futures = new ArrayList<>(Collections.nCopies(databases.size() + 1, null));
-            futures.set(0, rolesThread.submit(() -> dumpRoles(prefix, progress, running)));
+            futures.set(0, rolesThread.submit(JobContext.wrap(() -> dumpRoles(prefix, progress, running))));
             // Largest first, so the longest dump never starts last and the slots end together; files keep their
             // numbers (the order of the server's catalog).
             List<Integer> bySize = IntStream.range(0, databases.size()).boxed()
@@ -75,7 +76,7 @@ public class DatabaseDumps {
                 DatabaseFacts db = databases.get(i);
                 String path = prefix + BackupLayout.databaseFile(i + 1, db.name(), compression.extension());
                 Dump dump = new Dump(prefix, path, compression, parallelism, progress, running);
-                futures.set(i + 1, pool.submit(() -> dumpDatabase(db, dump)));
+                futures.set(i + 1, pool.submit(JobContext.wrap(() -> dumpDatabase(db, dump))));
             }
             return collect(futures, pools, running);
         } finally {
@@ -142,6 +143,7 @@ public class DatabaseDumps {
             BlockBlobSink.StoredFile stored = sink.commit();
             committed = true;
             dump.progress().done(item, stored.bytes());
+            LOG.debugf("Dump of %s stored: %d bytes", what, stored.bytes());
             return stored;
         } catch (IOException e) {
             throw new PgvaultException(ErrorKind.VAULT_UNAVAILABLE, "Could not store " + what + " in the vault.", e.getMessage(),

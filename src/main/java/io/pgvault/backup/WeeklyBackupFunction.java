@@ -4,6 +4,7 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import io.pgvault.errors.PgvaultException;
+import io.pgvault.jobs.JobContext;
 import io.pgvault.matrix.BackupType;
 import jakarta.inject.Inject;
 
@@ -20,7 +21,8 @@ public class WeeklyBackupFunction {
     @FunctionName("weeklyBackup")
     public void run(@TimerTrigger(name = "timer", schedule = "%BACKUP_SCHEDULE%") String timerInfo,
             ExecutionContext context) {
-        try {
+        // The invocation's id and logger go with the job: its lines reach the host as invocation logs (JobContext).
+        try (JobContext.Scope invocation = JobContext.invocation(context.getInvocationId(), context.getLogger())) {
             var result = backups.backup(BackupType.FULL);
             context.getLogger().info("pgvault: backup " + result.manifest().backupId() + " committed, "
                     + result.manifest().totalBytes() + " bytes");

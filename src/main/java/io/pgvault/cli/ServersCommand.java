@@ -32,10 +32,11 @@ public class ServersCommand implements Callable<Integer> {
         out.printf(format, "WEEK", "SERVER", "STATE", "SLOT", "LAST BACKUP", "LAST JOB", "NEXT DUE", "PROBLEM");
         for (ServerView s : view.servers()) {
             String slot = s.policy().dayOfWeek().name().substring(0, 3) + " " + String.format("%02d", s.policy().hourUtc());
-            String problem = s.lastJob() != null && s.lastJob().error() != null ? firstLine(s.lastJob().error())
+            String problem = s.overdue() != null ? overdue(s.overdue()) : s.lastJob() != null && s.lastJob().error() != null ? firstLine(s.lastJob().error())
                     : "refused".equals(s.weekStatus()) && s.preflight() != null && !s.preflight().problems().isEmpty()
                             ? firstLine(s.preflight().problems().get(0)) : "";
-            out.printf(format, s.weekStatus(), s.name() + (s.readOnly() ? " *" : ""), s.state().spelling(), slot,
+            out.printf(format, s.weekStatus(), s.name() + (s.readOnly() ? " *" : ""),
+                    s.overdue() != null ? s.overdue().state() : s.state().spelling(), slot,
                     s.lastBackup() == null ? "-" : s.lastBackup().backupId(),
                     s.lastJob() == null ? "-" : s.lastJob().state().toString(),
                     s.nextDue() == null ? "-" : s.nextDue().toString(), problem);
@@ -43,6 +44,11 @@ public class ServersCommand implements Callable<Integer> {
         out.println("* the settings server (PGVAULT_SERVER_NAME), read-only here");
         out.flush();
         return 0;
+    }
+
+    private static String overdue(io.pgvault.jobs.ServerStatus.Overdue o) {
+        return "no committed backup " + (o.lastBackupId() == null ? "at all" : "since " + o.lastBackupId())
+                + " (allowed age " + o.maxAgeDays() + " days)";
     }
 
     private static String firstLine(String s) {

@@ -59,6 +59,20 @@ public interface PgvaultConfig {
     /** Job records. */
     Jobs jobs();
 
+    /** The overdue watch (dead-man's switch): the {@code watchBackups} timer on {@code %WATCH_SCHEDULE%}. */
+    Watch watch();
+
+    /** The overdue watch. */
+    interface Watch {
+        /**
+         * Days a protected server's newest committed backup may be old before the watch marks it {@code Overdue}
+         * and logs a {@code pgvault.overdue} event (a weekly backup plus a day's grace). A server with no backup is
+         * overdue this many days after the watch first saw it.
+         */
+        @WithDefault("8")
+        Optional<String> overdueDays();
+    }
+
     /** Job records in the vault ({@code <server>/.jobs/}). */
     interface Jobs {
         /**

@@ -73,7 +73,8 @@ public class Settings {
             new Typed("pgvault.retention.prune-after-backup", Settings::pruneAfterBackup),
             new Typed("pgvault.jobs.retention-days", Settings::jobsRetentionDays),
             new Typed("pgvault.queue.max-dequeue-count", Settings::queueMaxDequeueCount),
-            new Typed("pgvault.queue.retry-delay", Settings::queueRetryDelay));
+            new Typed("pgvault.queue.retry-delay", Settings::queueRetryDelay),
+            new Typed("pgvault.watch.overdue-days", Settings::watchOverdueDays));
 
     /** The app-setting names of every typed setting (each is checked by {@link #problems()}). */
     public static List<String> typedNames() {
@@ -221,6 +222,11 @@ public class Settings {
     }
 
     /** Zero is allowed: a failed message is offered again at once (tests, a drained local run). */
+    /** A weekly backup plus a day's grace by default. */
+    public int watchOverdueDays() {
+        return (int) number("PGVAULT_WATCH_OVERDUE_DAYS", config.watch().overdueDays(), 1, 3650, "days");
+    }
+
     public Duration queueRetryDelay() {
         String name = "PGVAULT_QUEUE_RETRY_DELAY";
         Optional<String> raw = config.queue().retryDelay();

@@ -95,7 +95,7 @@ public class FleetView {
         };
         return new ServerView(e.name(), e.readOnly(), e.state(), e.host(), e.port(), e.database(), e.user(), e.auth(),
                 e.passwordRef(), e.sslmode(), e.policy(), reg.get().etag(), week, status, nextDue, s.lastBackup(),
-                s.lastJob(), s.lastVerify(), s.preflight());
+                s.lastJob(), s.lastVerify(), s.preflight(), e.state() == ProtectionState.PROTECTED ? s.overdue() : null);
     }
 
     /** This ISO week's slot of a policy (UTC). */

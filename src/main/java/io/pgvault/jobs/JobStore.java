@@ -61,9 +61,14 @@ public class JobStore {
 
     /** Saves a job record; an ended job also updates its server's status document. */
     public void save(JobRecord job) {
-        vault.writeJson(BackupLayout.jobPath(job.server(), job.id()), job);
-        if (job.terminal()) {
-            status.record(job);
+        try {
+            vault.writeJson(BackupLayout.jobPath(job.server(), job.id()), job);
+            if (job.terminal()) {
+                status.record(job);
+            }
+        } finally {
+            // The event even when the vault refused the record: an alert must still hear of the failed job.
+            JobEvents.ended(job);
         }
     }
 

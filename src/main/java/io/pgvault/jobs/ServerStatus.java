@@ -20,9 +20,13 @@ import java.util.TreeMap;
  * @param lastVerify     the newest ended verify, or null
  * @param verifies       the latest ended verify of each of the newest {@value #KEPT_VERIFIES} verified backups
  * @param preflight      the last registration preflight (POST /api/protect), or null
+ * @param watchedSince   when the overdue watch first saw the server (a server never backed up is overdue from
+ *                       this plus the allowed age), or null
+ * @param overdue        set by the overdue watch while the newest committed backup is too old; null otherwise
  */
 public record ServerStatus(String server, Instant updatedAt, BackupSummary lastBackup, JobSummary lastJob,
-        JobSummary lastVerify, Map<String, JobSummary> verifies, Preflight preflight) {
+        JobSummary lastVerify, Map<String, JobSummary> verifies, Preflight preflight, Instant watchedSince,
+        Overdue overdue) {
 
     /** Backups whose latest verify is kept in {@link #verifies}: enough for the gate, which asks about the newest. */
     static final int KEPT_VERIFIES = 20;
@@ -42,13 +46,26 @@ public record ServerStatus(String server, Instant updatedAt, BackupSummary lastB
         }
     }
 
+    /**
+     * Why a protected server is {@code Overdue}: its newest committed backup (or none) is older than the allowed age.
+     *
+     * @param since           when the watch first found it overdue
+     * @param lastBackupId    the newest committed backup, or null
+     * @param lastCommittedAt when that backup was committed, or null
+     * @param maxAgeDays      the allowed age (pgvault.watch.overdue-days)
+     */
+    public record Overdue(String state, Instant since, String lastBackupId, Instant lastCommittedAt, long maxAgeDays) {
+        /** The state the status surfaces show. */
+        public static final String STATE = "Overdue";
+    }
+
     /** What the matrix said when the server was registered or changed. */
     public record Preflight(Instant checkedAt, boolean allowed, boolean forced, List<String> problems) {
     }
 
     /** No status yet. */
     public static ServerStatus empty(String server) {
-        return new ServerStatus(BackupLayout.checkServer(server), null, null, null, null, Map.of(), null);
+        return new ServerStatus(BackupLayout.checkServer(server), null, null, null, null, Map.of(), null, null, null);
     }
 
     /** Records written before a field existed read as empty. */
@@ -60,9 +77,12 @@ public record ServerStatus(String server, Instant updatedAt, BackupSummary lastB
     ServerStatus with(JobRecord job, Instant now) {
         JobSummary s = JobSummary.of(job);
         return switch (job.kind()) {
-            case BACKUP -> new ServerStatus(server, now, newerBackup(job), newer(lastJob, s), lastVerify, verifies, preflight);
+            // a committed backup ends an overdue spell at once (the watch's next pass would too)
+            case BACKUP -> new ServerStatus(server, now, newerBackup(job), newer(lastJob, s), lastVerify, verifies, preflight,
+                    watchedSince, job.state() == JobState.SUCCEEDED ? null : overdue);
             case VERIFY -> job.terminal() && job.state() != JobState.INTERRUPTED
-                    ? new ServerStatus(server, now, lastBackup, lastJob, newer(lastVerify, s), withVerify(s), preflight)
+                    ? new ServerStatus(server, now, lastBackup, lastJob, newer(lastVerify, s), withVerify(s), preflight,
+                            watchedSince, overdue)
                     : this;
             case RESTORE -> this;
         };
@@ -70,7 +90,13 @@ public record ServerStatus(String server, Instant updatedAt, BackupSummary lastB
 
     /** The status with a new registration preflight. */
     public ServerStatus withPreflight(Preflight p, Instant now) {
-        return new ServerStatus(server, now, lastBackup, lastJob, lastVerify, verifies, p);
+        return new ServerStatus(server, now, lastBackup, lastJob, lastVerify, verifies, p, watchedSince, overdue);
+    }
+
+    /** The status as the overdue watch left it: first seen (kept once set) and overdue or not. */
+    public ServerStatus withWatch(Instant seen, Overdue o, Instant now) {
+        return new ServerStatus(server, now, lastBackup, lastJob, lastVerify, verifies, preflight,
+                watchedSince == null ? seen : watchedSince, o);
     }
 
     /** The latest ended verify of a backup, if one is kept here. */

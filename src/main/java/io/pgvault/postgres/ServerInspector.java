@@ -1,5 +1,6 @@
 package io.pgvault.postgres;
 
+import io.pgvault.jobs.JobContext;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
@@ -201,7 +202,7 @@ public class ServerInspector {
         try {
             List<Future<DatabaseInspection>> each = new ArrayList<>();
             for (DatabaseFacts db : included) {
-                each.add(pool.submit(() -> inspectDatabase(db.name(), role)));
+                each.add(pool.submit(JobContext.wrap(() -> inspectDatabase(db.name(), role))));
             }
             List<DatabaseInspection> out = new ArrayList<>();
             for (var f : each) {

@@ -5,6 +5,7 @@ import io.pgvault.config.PgvaultConfig;
 import io.pgvault.config.Settings;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
+import io.pgvault.jobs.JobContext;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
@@ -60,7 +61,11 @@ public class RestoreCopy {
     /** Starts the copy of a checked restore whose job record is Copying; returns at once. */
     void start(JobRecord copying, RestorePlan plan, String markerPath) {
         TargetContainer target = targets.open(plan.target(), plan.failIfExists());
-        runner.submit(() -> run(new RestoreRun(jobs, clock, copying), plan, target, markerPath));
+        runner.submit(JobContext.wrap(() -> {
+            try (JobContext.Scope job = JobContext.job(copying.server(), copying.id())) {
+                run(new RestoreRun(jobs, clock, copying), plan, target, markerPath);
+            }
+        }));
     }
 
     private void run(RestoreRun run, RestorePlan plan, TargetContainer target, String markerPath) {

@@ -3,6 +3,7 @@ package io.pgvault.restore;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.catalog.BackupLookup;
 import io.pgvault.errors.PgvaultException;
+import io.pgvault.jobs.JobContext;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.JobWatch;
@@ -53,10 +54,12 @@ public class RestoreService {
         }
         JobRecord job = jobs.start(restoreId, JobRecord.KIND_RESTORE, plan.server(), JobRecord.VALIDATING,
                 plan.manifest().backupId(), plan.target().toString());
-        checkTarget(job, plan, markerPath);                                          // 3. the target
-        job = job.withState(JobRecord.COPYING, watch.now());
-        jobs.save(job);
-        copy.start(job, plan, markerPath);                                           // 4. copy, in background
+        try (JobContext.Scope scope = JobContext.job(plan.server(), restoreId)) {
+            checkTarget(job, plan, markerPath);                                      // 3. the target
+            job = job.withState(JobRecord.COPYING, watch.now());
+            jobs.save(job);
+            copy.start(job, plan, markerPath);                                       // 4. copy, in background
+        }
         return accepted(job);
     }
 

@@ -1,5 +1,6 @@
 package io.pgvault.vault;
 
+import io.pgvault.jobs.JobContext;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
@@ -126,13 +127,13 @@ public final class BlockBlobSink extends OutputStream {
         }
         BlockBuffer buffer = current;
         String id = nextBlockId();
-        pending.add(uploads.submit(() -> {
+        pending.add(uploads.submit(JobContext.wrap(() -> {
             try {
                 blob.stageBlock(id, BinaryData.fromListByteBuffer(buffer.contents()));
             } finally {
                 freeBuffers.add(buffer);
             }
-        }));
+        })));
         current = nextBuffer(schedule.blockBytes(blockIds.size()));
         current.clear();
     }

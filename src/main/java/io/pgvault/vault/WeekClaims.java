@@ -201,7 +201,8 @@ public class WeekClaims {
             this.lease = new BlobLeaseClientBuilder().blobClient(blob).buildClient();
             lease.acquireLease(leaseSeconds);
             long every = Math.max(1, leaseSeconds / 3);
-            this.renewal = renewer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.SECONDS);
+            this.renewal = renewer.scheduleAtFixedRate(io.pgvault.jobs.JobContext.wrap((Runnable) this::renew), every, every,
+                    TimeUnit.SECONDS); // its warnings carry the job's fields
         }
 
         private void renew() {

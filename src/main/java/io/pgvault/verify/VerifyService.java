@@ -1,8 +1,10 @@
 package io.pgvault.verify;
 
+import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.catalog.BackupLookup;
+import io.pgvault.jobs.JobContext;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.JobWatch;
@@ -36,6 +38,7 @@ public class VerifyService {
     /** Name prefix of a test restore's line in the job record, before the dump's path. */
     public static final String TEST_RESTORE = "test restore of ";
 
+    private final PgvaultConfig config;
     private final BackupLookup backups;
     private final JobStore jobs;
     private final ScratchRestore scratch;
@@ -43,7 +46,9 @@ public class VerifyService {
     private final JobWatch watch;
     private final VerifyQueue queue = new VerifyQueue();
 
-    public VerifyService(BackupLookup backups, JobStore jobs, ScratchRestore scratch, VerifyRun runs, JobWatch watch) {
+    public VerifyService(PgvaultConfig config, BackupLookup backups, JobStore jobs, ScratchRestore scratch, VerifyRun runs,
+            JobWatch watch) {
+        this.config = config;
         this.backups = backups;
         this.jobs = jobs;
         this.scratch = scratch;
@@ -77,11 +82,13 @@ public class VerifyService {
                     m.backupId(), testRestore ? "test restore into " + scratch.name().orElse("") : null));
         }
         try {
-            queue.submit(() -> {
+            queue.submit(JobContext.wrap(() -> {
                 for (int i = 0; i < queued.size(); i++) {
-                    runs.run(queued.get(i), manifests.get(i), testRestore);
+                    try (JobContext.Scope job = JobContext.job(server, queued.get(i).id())) {
+                        runs.run(queued.get(i), manifests.get(i), testRestore);
+                    }
                 }
-            });
+            }));
         } catch (PgvaultException full) {
             if (full.kind() != ErrorKind.CONFLICT) {
                 throw full;

@@ -56,11 +56,12 @@ class SettingsTest {
         assertEquals(400, s.jobsRetentionDays());
         assertEquals(5, s.queueMaxDequeueCount());
         assertEquals(Duration.ofMinutes(5), s.queueRetryDelay());
+        assertEquals(8, s.watchOverdueDays());
     }
 
     @Test
     void everyTypedSettingRefusesTextWithItsNameValueAndHint() {
-        assertEquals(29, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
+        assertEquals(30, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
         for (String name : Settings.typedNames()) {
             Settings s = settings(Map.of(name, "abc"));
             List<PgvaultException> problems = s.problems();

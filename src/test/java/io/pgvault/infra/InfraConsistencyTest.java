@@ -111,6 +111,41 @@ class InfraConsistencyTest {
     }
 
     @Test
+    void everyAlertTheIssueAsksForIsARuleOnTheWorkspaceAndDocumented() throws IOException {
+        BicepFile alerts = bicep.get(root.resolve("infra/app/alerts.bicep").toAbsolutePath().normalize());
+        assertTrue(alerts != null, "infra/app/alerts.bicep is missing");
+        assertNoProblems(AlertChecks.checkAlerts(alerts));
+        Module wired = main.modules().stream().filter(m -> m.path().equals("app/alerts.bicep")).findFirst().orElse(null);
+        assertTrue(wired != null, "main.bicep deploys app/alerts.bicep");
+        assertTrue(wired.body().contains("monitoring.outputs.LOG_ANALYTICS_ID"), "alerts watch the app's workspace: " + wired.body());
+        String ops = Files.readString(root.resolve("docs/operations.md"));
+        for (BicepFile.Resource r : alerts.resources()) {
+            if (r.type().equals(AlertChecks.RULE_TYPE)) {
+                String props = BicepFile.objectEntry(r.body(), "properties").orElse("{}");
+                String name = BicepFile.entries(props).getOrDefault("displayName", "?").replace("'", "");
+                assertTrue(ops.contains(name), "docs/operations.md documents the rule `" + name + "`");
+            }
+        }
+    }
+
+    @Test
+    void everyTimerScheduleIsAnAppSetting() throws IOException {
+        List<String> timers = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root.resolve("src/main/java"))) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                timers.addAll(AlertChecks.timerSettings(Files.readString(p)));
+            }
+        }
+        assertTrue(timers.containsAll(List.of("BACKUP_SCHEDULE", "WATCH_SCHEDULE")), "the scan found the timers: " + timers);
+        List<String> problems = new ArrayList<>();
+        Set<String> keys = InfraChecks.appSettingKeys(function, problems);
+        List<String> sample = new ArrayList<>();
+        JSON.readTree(root.resolve("local.settings.sample.json").toFile()).path("Values").fieldNames().forEachRemaining(sample::add);
+        problems.addAll(AlertChecks.checkTimerSettings(timers, keys, sample));
+        assertNoProblems(problems);
+    }
+
+    @Test
     void localSettingsSampleMatchesTheJavaMapping() throws IOException {
         JsonNode values = JSON.readTree(root.resolve("local.settings.sample.json").toFile()).path("Values");
         List<String> keys = new ArrayList<>();

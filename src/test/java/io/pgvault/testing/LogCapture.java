@@ -18,11 +18,19 @@ import java.util.logging.SimpleFormatter;
  * Every log record of the JVM while installed, as text a test can grep: a handler on the root logger, which JBoss
  * LogManager routes every logging API through (JBoss Logging, JUL, the Azure SDK's SLF4J). Each record keeps its
  * raw message, each parameter, the formatted message and the whole thrown exception with causes and stack, so a
- * secret is found whichever of them carries it. Lowers the given categories' levels while installed.
+ * secret is found whichever of them carries it; {@link #records()} keeps each record's thread and MDC. Lowers the given categories' levels while installed.
  */
 public final class LogCapture extends Handler implements AutoCloseable {
 
     private final List<String> lines = new ArrayList<>();
+    private final List<Captured> records = new ArrayList<>();
+
+    /**
+     * One record as structured data: its category, the thread that logged it, the formatted message and the MDC
+     * (the structured fields) as they were on that thread when it logged.
+     */
+    public record Captured(Level level, String logger, String thread, String message, Map<String, String> mdc) {
+    }
     private final Map<Logger, Level> previous = new HashMap<>();
     private final Logger root = Logger.getLogger("");
 
@@ -58,6 +66,14 @@ public final class LogCapture extends Handler implements AutoCloseable {
             sb.append('\n').append(w);
         }
         lines.add(sb.toString());
+        String message = r instanceof ExtLogRecord ext ? ext.getFormattedMessage() : new SimpleFormatter().formatMessage(r);
+        records.add(new Captured(r.getLevel(), r.getLoggerName(), r instanceof ExtLogRecord ext ? ext.getThreadName()
+                : Thread.currentThread().getName(), message, r instanceof ExtLogRecord ext ? Map.copyOf(ext.getMdcCopy()) : Map.of()));
+    }
+
+    /** Every record captured so far, with its fields. */
+    public synchronized List<Captured> records() {
+        return List.copyOf(records);
     }
 
     public synchronized List<String> lines() {
