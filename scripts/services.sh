@@ -196,6 +196,8 @@ export PGVAULT_PG_PORT=$2
 export PGVAULT_PG_USER=postgres
 export PGVAULT_PG_PASSWORD='$PG_PASSWORD_LOCAL'
 export PGVAULT_PG_SSLMODE=disable
+# Registered servers may be local clusters here (Azure's default allows only *.postgres.database.azure.com).
+export PGVAULT_FLEET_ALLOWED_HOSTS='*.postgres.database.azure.com,127.0.0.1,localhost'
 export PGVAULT_AZURITE_PORT=$3
 export PGVAULT_AZURITE_BLOB_ENDPOINT='$blob'
 export PGVAULT_VAULT_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=$blob;'

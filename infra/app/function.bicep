@@ -213,6 +213,7 @@ var isElastic = startsWith(planSku, 'EP')
 // Settings the mapping reads that are deliberately NOT set here (the test requires this list):
 // pgvault-omitted: PGVAULT_VAULT_CONNECTION_STRING (account keys are disabled; the app uses PGVAULT_VAULT_ENDPOINT with its managed identity)
 // pgvault-omitted: PGVAULT_PG_BIN_DIR (the image holds exactly one PostgreSQL client major; the app finds it)
+// pgvault-omitted: PGVAULT_FLEET_ALLOWED_HOSTS (default *.postgres.database.azure.com, Azure's Flexible Servers; add self-managed hosts as an app setting)
 // pgvault-omitted: PGVAULT_BACKUP_MAX_BLOCKS (Azure's own ceiling, 50,000, the default, is right in Azure; tests lower it to force block growth)
 // pgvault-omitted: PGVAULT_BACKUP_TIME_BUDGET (mirrors host.json functionTimeout, which ships in the package; tests lower it)
 // pgvault-omitted: PGVAULT_VAULT_RETRY_MAX_TRIES (the Azure SDK's retry policy with its default attempts suits Azure Storage; the fault tests lower it)

@@ -3,6 +3,7 @@ package io.pgvault.backup;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.config.Settings;
 import io.pgvault.fleet.AuthMode;
+import io.pgvault.fleet.HostAllowList;
 import io.pgvault.fleet.EntryConfig;
 import io.pgvault.fleet.SecretResolver;
 import io.pgvault.fleet.ServerEntry;
@@ -58,6 +59,8 @@ public class ServerTargets {
         if (entry.readOnly()) {
             return settings();
         }
+        // A stored entry is checked again: the list may have shrunk, or the document been written by hand.
+        HostAllowList.check(new Settings(config).fleetAllowedHosts(), entry.name(), entry.host());
         String password = entry.auth() == AuthMode.PASSWORD ? secrets.resolve(entry.passwordRef()) : null;
         PgvaultConfig view = EntryConfig.of(config, entry, password);
         Settings settings = new Settings(view); // the entry's values, parsed and checked like the app's

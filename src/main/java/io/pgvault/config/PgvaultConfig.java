@@ -62,6 +62,20 @@ public interface PgvaultConfig {
     /** The overdue watch (dead-man's switch): the {@code watchBackups} timer on {@code %WATCH_SCHEDULE%}. */
     Watch watch();
 
+    /** The registry of protected servers. */
+    Fleet fleet();
+
+    /** The registry of protected servers. */
+    interface Fleet {
+        /**
+         * Hosts a registered server may name, comma-separated: exact names or addresses, or {@code *.domain}.
+         * pgvault sends each registered server its credentials (the managed identity's Entra token or a Key Vault
+         * password), so only hosts listed here are ever contacted. Azure's Flexible Servers by default.
+         */
+        @WithDefault("*.postgres.database.azure.com")
+        Optional<String> allowedHosts();
+    }
+
     /** The overdue watch. */
     interface Watch {
         /**

@@ -88,11 +88,12 @@ public class Settings {
 
     /**
      * Text settings that must not be empty (their defaults are never empty: only an empty app setting is), and the
-     * restore's verify mode, whose enum parses itself ({@link VerifyMode#parse}).
+     * restore's verify mode, whose enum parses itself ({@link VerifyMode#parse}), and the fleet's host list.
      */
     private static final List<Function<PgvaultConfig, Object>> TEXT = List.of(PgvaultConfig::serverName,
             c -> c.pg().host(), c -> c.pg().user(), c -> c.pg().database(), c -> c.vault().container(),
-            c -> VerifyMode.parse(c.restore().verify()), c -> c.verify().scratchRole());
+            c -> VerifyMode.parse(c.restore().verify()), c -> c.verify().scratchRole(),
+            c -> new Settings(c).fleetAllowedHosts());
 
     /** Every bad setting, each as its own error (name, value, HINT); empty when every setting can be used. */
     public List<PgvaultException> problems() {
@@ -222,6 +223,24 @@ public class Settings {
     }
 
     /** Zero is allowed: a failed message is offered again at once (tests, a drained local run). */
+    /** Exact host names or addresses, or {@code *.domain}; at least one. */
+    public List<String> fleetAllowedHosts() {
+        String name = "PGVAULT_FLEET_ALLOWED_HOSTS";
+        String hint = "Set " + name + " to a comma-separated list of hosts or *.domain entries, such as"
+                + " *.postgres.database.azure.com,10.0.0.5, or delete the app setting to use the default.";
+        List<String> entries = Arrays.stream(present(name, config.fleet().allowedHosts(), hint).split(","))
+                .map(String::trim).filter(e -> !e.isEmpty()).toList();
+        for (String entry : entries) {
+            if (!entry.matches("(\\*\\.)?[A-Za-z0-9._:-]{1,253}") || entry.equals("*.")) {
+                throw bad(name, entry, "has an entry that is neither a host nor *.domain", hint);
+            }
+        }
+        if (entries.isEmpty()) {
+            throw bad(name, config.fleet().allowedHosts().orElse(""), "lists no host", hint);
+        }
+        return entries;
+    }
+
     /** A weekly backup plus a day's grace by default. */
     public int watchOverdueDays() {
         return (int) number("PGVAULT_WATCH_OVERDUE_DAYS", config.watch().overdueDays(), 1, 3650, "days");

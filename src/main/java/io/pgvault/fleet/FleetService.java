@@ -2,6 +2,7 @@ package io.pgvault.fleet;
 
 import io.pgvault.backup.BackupService;
 import io.pgvault.config.PgvaultConfig;
+import io.pgvault.config.Settings;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.MatrixRefusedException;
 import io.pgvault.errors.PgvaultException;
@@ -60,6 +61,7 @@ public class FleetService {
                             + "\"port\":5432,\"user\":\"pgvault\",\"auth\":\"entra\"}.");
         }
         ServerEntry entry = request.entry(BackupPolicy.defaults(config));
+        HostAllowList.check(new Settings(config).fleetAllowedHosts(), entry.name(), entry.host()); // before any connection
         registry.requireEditable(entry.name());
         var existing = registry.get(entry.name());
         Instant now = clock.instant();

@@ -57,6 +57,7 @@ class SettingsTest {
         assertEquals(5, s.queueMaxDequeueCount());
         assertEquals(Duration.ofMinutes(5), s.queueRetryDelay());
         assertEquals(8, s.watchOverdueDays());
+        assertEquals(List.of("*.postgres.database.azure.com"), s.fleetAllowedHosts());
     }
 
     @Test
