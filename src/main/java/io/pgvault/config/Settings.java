@@ -4,7 +4,6 @@ import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.restore.VerifyMode;
 import io.pgvault.vault.ImmutabilityMode;
-import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
@@ -132,46 +131,46 @@ public class Settings {
     // ---- the typed settings -------------------------------------------------------------------------------------
 
     public int pgPort() {
-        return (int) number("PGVAULT_PG_PORT", config.pg().port(), 1, 65535, "a TCP port");
+        return (int) SettingText.number("PGVAULT_PG_PORT", config.pg().port(), 1, 65535, "a TCP port");
     }
 
     public SslMode pgSslMode() {
-        return oneOf("PGVAULT_PG_SSLMODE", config.pg().sslmode(), SslMode.values());
+        return SettingText.oneOf("PGVAULT_PG_SSLMODE", config.pg().sslmode(), SslMode.values());
     }
 
     public PgAuth pgAuth() {
-        return oneOf("PGVAULT_PG_AUTH", config.pg().auth(), PgAuth.values());
+        return SettingText.oneOf("PGVAULT_PG_AUTH", config.pg().auth(), PgAuth.values());
     }
 
     public VaultTier vaultAccessTier() {
-        return oneOf("PGVAULT_VAULT_ACCESS_TIER", config.vault().accessTier(), VaultTier.values());
+        return SettingText.oneOf("PGVAULT_VAULT_ACCESS_TIER", config.vault().accessTier(), VaultTier.values());
     }
 
     /** Azure's blob leases last 15 to 60 seconds. */
     public int claimLeaseSeconds() {
-        return (int) number("PGVAULT_VAULT_CLAIM_LEASE_SECONDS", config.vault().claimLeaseSeconds(), 15, 60, "seconds");
+        return (int) SettingText.number("PGVAULT_VAULT_CLAIM_LEASE_SECONDS", config.vault().claimLeaseSeconds(), 15, 60, "seconds");
     }
 
     /** Azure caps a time-based retention at 146000 days. */
     public int immutabilityDays() {
-        return (int) number("PGVAULT_VAULT_IMMUTABILITY_DAYS", config.vault().immutabilityDays(), 0, 146_000,
+        return (int) SettingText.number("PGVAULT_VAULT_IMMUTABILITY_DAYS", config.vault().immutabilityDays(), 0, 146_000,
                 "days (0: off)");
     }
 
     public ImmutabilityMode immutabilityMode() {
-        return oneOf("PGVAULT_VAULT_IMMUTABILITY_MODE", config.vault().immutabilityMode(), ImmutabilityMode.values());
+        return SettingText.oneOf("PGVAULT_VAULT_IMMUTABILITY_MODE", config.vault().immutabilityMode(), ImmutabilityMode.values());
     }
 
     public int retryMaxTries() {
-        return (int) number("PGVAULT_VAULT_RETRY_MAX_TRIES", config.vault().retryMaxTries(), 1, 100, "attempts");
+        return (int) SettingText.number("PGVAULT_VAULT_RETRY_MAX_TRIES", config.vault().retryMaxTries(), 1, 100, "attempts");
     }
 
     public Duration retryDelay() {
-        return duration("PGVAULT_VAULT_RETRY_DELAY", config.vault().retryDelay());
+        return SettingText.duration("PGVAULT_VAULT_RETRY_DELAY", config.vault().retryDelay());
     }
 
     public int backupParallelism() {
-        return (int) number("PGVAULT_BACKUP_PARALLELISM", config.backup().parallelism(), 0, 1024,
+        return (int) SettingText.number("PGVAULT_BACKUP_PARALLELISM", config.backup().parallelism(), 0, 1024,
                 "databases at once (0: one per processor core)");
     }
 
@@ -180,46 +179,27 @@ public class Settings {
         return parseCompression("PGVAULT_BACKUP_COMPRESSION", config.backup().compression());
     }
 
-    /** A compression spelling ({@code zstd[:1-19]}, {@code gzip[:1-9]}, {@code none}) named {@code name} in errors. */
-    public static Compression.Choice parseCompression(String name, Optional<String> raw) {
-        String hint = "Set " + name + " to zstd[:1-19] (fastest, the default), gzip[:1-9] (pg_dump's own) or none.";
-        String text = present(name, raw, hint).trim().toLowerCase(Locale.ROOT);
-        String[] parts = text.split(":", 2);
-        for (Compression c : Compression.values()) {
-            if (c.toString().equals(parts[0])) {
-                if (parts.length == 1) {
-                    return new Compression.Choice(c, c.defaultLevel());
-                }
-                Long level = parseLong(parts[1]);
-                if (c != Compression.NONE && level != null && level >= c.minLevel() && level <= c.maxLevel()) {
-                    return new Compression.Choice(c, level.intValue());
-                }
-            }
-        }
-        throw bad(name, raw.orElse(""), "is not a compression pgvault knows", hint);
-    }
-
     public int blockSizeBytes() {
-        return (int) number("PGVAULT_BACKUP_BLOCK_SIZE_BYTES", config.backup().blockSizeBytes(), 65_536,
+        return (int) SettingText.number("PGVAULT_BACKUP_BLOCK_SIZE_BYTES", config.backup().blockSizeBytes(), 65_536,
                 Integer.MAX_VALUE, "bytes");
     }
 
     /** Azure's ceiling is 50,000 committed blocks per blob (vault/BlockSchedule checks the schedule it makes). */
     public int maxBlocks() {
-        return (int) number("PGVAULT_BACKUP_MAX_BLOCKS", config.backup().maxBlocks(), 1, 50_000, "blocks");
+        return (int) SettingText.number("PGVAULT_BACKUP_MAX_BLOCKS", config.backup().maxBlocks(), 1, 50_000, "blocks");
     }
 
     public Duration timeBudget() {
-        return duration("PGVAULT_BACKUP_TIME_BUDGET", config.backup().timeBudget());
+        return SettingText.duration("PGVAULT_BACKUP_TIME_BUDGET", config.backup().timeBudget());
     }
 
     public int jobsRetentionDays() {
-        return (int) number("PGVAULT_JOBS_RETENTION_DAYS", config.jobs().retentionDays(), 1, 100_000, "days");
+        return (int) SettingText.number("PGVAULT_JOBS_RETENTION_DAYS", config.jobs().retentionDays(), 1, 100_000, "days");
     }
 
     /** Must equal host.json's extensions.queues.maxDequeueCount (InfraConsistencyTest checks the default). */
     public int queueMaxDequeueCount() {
-        return (int) number("PGVAULT_QUEUE_MAX_DEQUEUE_COUNT", config.queue().maxDequeueCount(), 1, 100, "attempts");
+        return (int) SettingText.number("PGVAULT_QUEUE_MAX_DEQUEUE_COUNT", config.queue().maxDequeueCount(), 1, 100, "attempts");
     }
 
     /** Zero is allowed: a failed message is offered again at once (tests, a drained local run). */
@@ -228,41 +208,41 @@ public class Settings {
         String name = "PGVAULT_FLEET_ALLOWED_HOSTS";
         String hint = "Set " + name + " to a comma-separated list of hosts or *.domain entries, such as"
                 + " *.postgres.database.azure.com,10.0.0.5, or delete the app setting to use the default.";
-        List<String> entries = Arrays.stream(present(name, config.fleet().allowedHosts(), hint).split(","))
+        List<String> entries = Arrays.stream(SettingText.present(name, config.fleet().allowedHosts(), hint).split(","))
                 .map(String::trim).filter(e -> !e.isEmpty()).toList();
         for (String entry : entries) {
             if (!entry.matches("(\\*\\.)?[A-Za-z0-9._:-]{1,253}") || entry.equals("*.")) {
-                throw bad(name, entry, "has an entry that is neither a host nor *.domain", hint);
+                throw SettingText.bad(name, entry, "has an entry that is neither a host nor *.domain", hint);
             }
         }
         if (entries.isEmpty()) {
-            throw bad(name, config.fleet().allowedHosts().orElse(""), "lists no host", hint);
+            throw SettingText.bad(name, config.fleet().allowedHosts().orElse(""), "lists no host", hint);
         }
         return entries;
     }
 
     /** A weekly backup plus a day's grace by default. */
     public int watchOverdueDays() {
-        return (int) number("PGVAULT_WATCH_OVERDUE_DAYS", config.watch().overdueDays(), 1, 3650, "days");
+        return (int) SettingText.number("PGVAULT_WATCH_OVERDUE_DAYS", config.watch().overdueDays(), 1, 3650, "days");
     }
 
     public Duration queueRetryDelay() {
         String name = "PGVAULT_QUEUE_RETRY_DELAY";
         Optional<String> raw = config.queue().retryDelay();
         return raw.map(String::trim).filter(v -> v.equals("PT0S") || v.equals("0s") || v.equals("0"))
-                .map(v -> Duration.ZERO).orElseGet(() -> duration(name, raw));
+                .map(v -> Duration.ZERO).orElseGet(() -> SettingText.duration(name, raw));
     }
 
     public int blocksInFlight() {
-        return (int) number("PGVAULT_BACKUP_BLOCKS_IN_FLIGHT", config.backup().blocksInFlight(), 1, 64, "blocks");
+        return (int) SettingText.number("PGVAULT_BACKUP_BLOCKS_IN_FLIGHT", config.backup().blocksInFlight(), 1, 64, "blocks");
     }
 
     public Duration lockWaitTimeout() {
-        return duration("PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT", config.backup().lockWaitTimeout());
+        return SettingText.duration("PGVAULT_BACKUP_LOCK_WAIT_TIMEOUT", config.backup().lockWaitTimeout());
     }
 
     public Duration backupTimeout() {
-        return duration("PGVAULT_BACKUP_TIMEOUT", config.backup().timeout());
+        return SettingText.duration("PGVAULT_BACKUP_TIMEOUT", config.backup().timeout());
     }
 
     /** Each entry an absolute http(s) URL with a host (a blob endpoint, optionally with an account path). */
@@ -278,7 +258,7 @@ public class Settings {
                 uri = null;
             }
             if (uri == null || uri.getHost() == null || !List.of("http", "https").contains(uri.getScheme())) {
-                throw bad(name, entry, "has an entry that is not an http(s) URL", "Set " + name + " to a comma-separated"
+                throw SettingText.bad(name, entry, "has an entry that is not an http(s) URL", "Set " + name + " to a comma-separated"
                         + " list of blob endpoints such as http://127.0.0.1:10000/pgvaulttarget, or leave it empty.");
             }
         }
@@ -286,118 +266,58 @@ public class Settings {
     }
 
     public long syncCopyMaxBytes() {
-        return number("PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES", config.restore().syncCopyMaxBytes(), 0, Long.MAX_VALUE,
+        return SettingText.number("PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES", config.restore().syncCopyMaxBytes(), 0, Long.MAX_VALUE,
                 "bytes");
     }
 
     public Duration copyTimeout() {
-        return duration("PGVAULT_RESTORE_COPY_TIMEOUT", config.restore().copyTimeout());
+        return SettingText.duration("PGVAULT_RESTORE_COPY_TIMEOUT", config.restore().copyTimeout());
     }
 
     public long maxServerSizeBytes() {
-        return number("PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES", config.matrix().maxServerSizeBytes(), 1, Long.MAX_VALUE,
+        return SettingText.number("PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES", config.matrix().maxServerSizeBytes(), 1, Long.MAX_VALUE,
                 "bytes");
     }
 
     public long maxByteaBytes() {
-        return number("PGVAULT_MATRIX_MAX_BYTEA_BYTES", config.matrix().maxByteaBytes(), 1, Long.MAX_VALUE, "bytes");
+        return SettingText.number("PGVAULT_MATRIX_MAX_BYTEA_BYTES", config.matrix().maxByteaBytes(), 1, Long.MAX_VALUE, "bytes");
     }
 
     public int weeklyWeeks() {
-        return (int) number("PGVAULT_RETENTION_WEEKLY_WEEKS", config.retention().weeklyWeeks(), 1, 100_000, "weeks");
+        return (int) SettingText.number("PGVAULT_RETENTION_WEEKLY_WEEKS", config.retention().weeklyWeeks(), 1, 100_000, "weeks");
     }
 
     public int monthlyMonths() {
-        return (int) number("PGVAULT_RETENTION_MONTHLY_MONTHS", config.retention().monthlyMonths(), 0, 100_000,
+        return (int) SettingText.number("PGVAULT_RETENTION_MONTHLY_MONTHS", config.retention().monthlyMonths(), 0, 100_000,
                 "months (0: off)");
     }
 
     public int yearlyYears() {
-        return (int) number("PGVAULT_RETENTION_YEARLY_YEARS", config.retention().yearlyYears(), 0, 10_000,
+        return (int) SettingText.number("PGVAULT_RETENTION_YEARLY_YEARS", config.retention().yearlyYears(), 0, 10_000,
                 "years (0: off)");
     }
 
     public boolean pruneAfterBackup() {
         String name = "PGVAULT_RETENTION_PRUNE_AFTER_BACKUP";
         String hint = "Set " + name + " to true or false.";
-        String text = present(name, config.retention().pruneAfterBackup(), hint).trim().toLowerCase(Locale.ROOT);
+        String text = SettingText.present(name, config.retention().pruneAfterBackup(), hint).trim().toLowerCase(Locale.ROOT);
         if (text.equals("true") || text.equals("false")) {
             return text.equals("true");
         }
-        throw bad(name, text, "is not true or false", hint);
+        throw SettingText.bad(name, text, "is not true or false", hint);
     }
-
-    // ---- parsing ------------------------------------------------------------------------------------------------
 
     /** A text setting's value; empty (an app setting set to nothing) is a {@link ErrorKind#BAD_SETTING} error. */
     public static String text(String name, Optional<String> raw) {
-        return present(name, raw, "Set " + name + ", or delete the app setting to use its default (see docs/operations.md).");
+        return SettingText.text(name, raw);
     }
 
-    private static long number(String name, Optional<String> raw, long min, long max, String unit) {
-        String hint = "Set " + name + " to a whole number of " + unit + " from " + min
-                + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? " up" : " to " + max)
-                + ", or delete the app setting to use the default.";
-        Long value = parseLong(present(name, raw, hint).trim().replace("_", ""));
-        if (value == null) {
-            throw bad(name, raw.get(), "is not a whole number", hint);
-        }
-        if (value < min || value > max) {
-            throw bad(name, raw.get(), "is out of range", hint);
-        }
-        return value;
+    /** A compression spelling ({@code zstd[:1-19]}, {@code gzip[:1-9]}, {@code none}) named {@code name} in errors. */
+    public static Compression.Choice parseCompression(String name, Optional<String> raw) {
+        return SettingText.compression(name, raw);
     }
 
-    private static Duration duration(String name, Optional<String> raw) {
-        String hint = "Set " + name + " to a positive ISO-8601 duration such as PT30S, PT10M, PT12H, or a number with a"
-                + " unit such as 500ms, 30s, 10m, 12h, 2d; or delete the app setting to use the default.";
-        Duration d;
-        try {
-            d = DurationConverter.parseDuration(present(name, raw, hint).trim());
-        } catch (RuntimeException e) {
-            d = null;
-        }
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw bad(name, raw.get(), "is not a positive duration", hint);
-        }
-        return d;
-    }
-
-    /** The constant whose {@code toString()} is the value, ignoring case. */
-    private static <E extends Enum<E>> E oneOf(String name, Optional<String> raw, E[] allowed) {
-        String words = Arrays.stream(allowed).map(Object::toString).collect(Collectors.joining(", "));
-        String hint = "Set " + name + " to one of: " + words + ".";
-        String text = present(name, raw, hint).trim();
-        return Arrays.stream(allowed).filter(e -> e.toString().equalsIgnoreCase(text)).findFirst()
-                .orElseThrow(() -> bad(name, raw.get(), "is not one of " + words, hint));
-    }
-
-    private static String present(String name, Optional<String> raw, String hint) {
-        if (raw.isEmpty() || raw.get().isBlank()) {
-            throw new PgvaultException(ErrorKind.BAD_SETTING, "The app setting " + name + " is empty.", name + "=",
-                    hint);
-        }
-        return raw.get();
-    }
-
-    private static Long parseLong(String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static PgvaultException bad(String name, String value, String why, String hint) {
-        return new PgvaultException(ErrorKind.BAD_SETTING, "The app setting " + name + " " + why + ".",
-                name + "=" + printable(value), hint);
-    }
-
-    /** The value as shown in an error: control characters escaped, at most 100 characters. */
     static String printable(String value) {
-        StringBuilder sb = new StringBuilder();
-        value.codePoints().limit(100).forEach(c -> sb.append(Character.isISOControl(c)
-                ? String.format("\\u%04x", c) : new String(Character.toChars(c))));
-        return value.codePointCount(0, value.length()) > 100 ? sb + "…" : sb.toString();
+        return SettingText.printable(value);
     }
 }
