@@ -115,8 +115,10 @@ public class BackupService {
                 throw new MatrixRefusedException("Backup " + job.backupId() + " of server " + job.server(), preflight.verdict());
             }
             Committed committed = claimDumpAndCommit(target, preflight, job, at, run); // claim, dump, commit
-            LOG.infof("Backup %s of %s committed: %d database(s), %d bytes in %.3f s (preflight %d ms)", job.backupId(),
-                    job.server(), committed.manifest().databaseFiles().size(), committed.manifest().totalBytes(),
+            LOG.infof("Backup %s of %s committed: %d database(s) (%d reused), %d bytes in %.3f s (preflight %d ms)",
+                    job.backupId(), job.server(), committed.manifest().databaseFiles().size(),
+                    committed.manifest().databaseFiles().stream().filter(f -> f.reusedFrom() != null).count(),
+                    committed.manifest().totalBytes(),
                     run.seconds(), preflightMillis);
             JobRecord done = afterCommit.run(committed.manifest(), committed.job(), target.retention()); // immutability, retention
             return new BackupResult(committed.manifest(), preflight.verdict(), done);
@@ -150,25 +152,31 @@ public class BackupService {
             Instant start, Stopwatch run) {
         String server = job.server();
         String backupId = job.backupId();
-        WeekClaims.Claim claim = weeks.claim(server, backupId, start, a -> recordInterrupted(server, a));
+        Takeover takeover = new Takeover(vault, jobs, server); // a dead run's files stay until this run ends
+        WeekClaims.Claim claim = weeks.claim(server, backupId, start, takeover::abandoned);
         BackupProgress progress;
         Manifest manifest;
+        RunResume resume;
         try {
             JobRecord running = job.withState(JobRecord.RUNNING, clock.instant());
             jobs.save(running);
             LOG.debugf("Backup %s: week claimed and job Running after %d ms", backupId, run.millis());
             List<DatabaseFacts> included = preflight.verdict().selection().included();
             progress = new BackupProgress(jobs, running, clock, included.size() + 1);
-            List<Manifest.File> files = target.dumps().dumpAll(included, server, backupId, progress);
+            resume = takeover.resume(backupId, clock);
+            List<Manifest.File> files = target.dumps().dumpAll(included, server, backupId, progress, resume);
             manifest = manifest(target.config(), preflight, backupId, start, files);
             ManifestCheck.checkNew(manifest, server, backupId); // every reader checks it: never commit one they refuse
             vault.createOwnJson(BackupLayout.manifestPath(server, backupId), manifest);
         } catch (RuntimeException e) {
-            removePartialFiles(server, backupId);
+            takeover.removePartialFiles(server, backupId);
+            takeover.removeAbandoned();
             claim.release();
             throw e;
         }
         claim.commit();
+        takeover.removeAbandoned();
+        resume.discard(); // the manifest now says everything the progress record said
         return new Committed(manifest, finishCommitted(progress, job));
     }
 
@@ -258,32 +266,5 @@ public class BackupService {
                 BackupType.FULL.name(), start, clock.instant(), preflight.server().serverVersion(), preflight.pgDumpVersion(),
                 config.backup().compression().orElse(""), files.stream().mapToLong(Manifest.File::bytes).sum(), files, excluded,
                 BuildInfo.version());
-    }
-
-    private void removePartialFiles(String server, String backupId) {
-        try {
-            // The manifest first: had a failed commit of it reached the vault after all, no moment may show a
-            // manifest whose files are already gone.
-            vault.deleteIfExists(BackupLayout.manifestPath(server, backupId));
-            int n = vault.deletePrefix(BackupLayout.backupPrefix(server, backupId)).deleted();
-            if (n > 0) {
-                LOG.infof("Removed %d partial file(s) of failed backup %s", n, backupId);
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("Could not remove the partial files of failed backup %s (they have no manifest, so they are "
-                    + "not a backup): %s", backupId, e.getMessage());
-        }
-    }
-
-    /** A dead run's claim was found: its backup is reported Interrupted and its partial files removed. */
-    private void recordInterrupted(String server, WeekClaims.Abandoned abandoned) {
-        LOG.warnf("Backup %s of %s (claimed %s) did not finish: marking it Interrupted", abandoned.backupId(), server,
-                abandoned.claimedAt());
-        removePartialFiles(server, abandoned.backupId());
-        String jobId = "backup-" + abandoned.backupId();
-        jobs.find(server, jobId).filter(j -> !j.terminal()).ifPresent(j -> jobs.fail(j, JobRecord.INTERRUPTED,
-                new PgvaultException(ErrorKind.DUMP_FAILED, "Backup " + abandoned.backupId() + " was interrupted before its manifest.",
-                        "its week claim lost its lease with no manifest written (process killed or timed out)",
-                        "Nothing to do: it never became a backup; the next run took its slot."), null));
     }
 }

@@ -45,16 +45,24 @@ public class DatabaseDumps {
     private final VaultStore vault;
 
     private final Settings settings;
+    private final ReusedFiles reused;
 
     public DatabaseDumps(PgvaultConfig config, Settings settings, PgTools tools, VaultStore vault) {
         this.config = config;
         this.settings = settings;
         this.tools = tools;
         this.vault = vault;
+        this.reused = new ReusedFiles(vault);
     }
 
-    /** Dumps the roles and every included database into {@code <server>/<backupId>/}; the manifest's files. */
-    List<Manifest.File> dumpAll(List<DatabaseFacts> databases, String server, String backupId, BackupProgress progress) {
+    /**
+     * Dumps the roles and every included database into {@code <server>/<backupId>/}; the manifest's files. A
+     * database file an interrupted run of the same week committed ({@code resume}) is copied instead of dumped
+     * if its re-read SHA-256 matches what that run recorded; each committed database file is recorded in
+     * {@code resume} as it commits.
+     */
+    List<Manifest.File> dumpAll(List<DatabaseFacts> databases, String server, String backupId, BackupProgress progress,
+            RunResume resume) {
         DumpCompression compression = DumpCompression.of(settings.compression());
         int parallelism = settings.backupParallelism() > 0 ? settings.backupParallelism()
                 : Runtime.getRuntime().availableProcessors();
@@ -75,8 +83,8 @@ public class DatabaseDumps {
             for (int i : bySize) {
                 DatabaseFacts db = databases.get(i);
                 String path = prefix + BackupLayout.databaseFile(i + 1, db.name(), compression.extension());
-                Dump dump = new Dump(prefix, path, compression, parallelism, progress, running);
-                futures.set(i + 1, pool.submit(JobContext.wrap(() -> dumpDatabase(db, dump))));
+                Dump dump = new Dump(prefix, path, compression, parallelism, progress, running, resume);
+                futures.set(i + 1, pool.submit(JobContext.wrap(() -> reuseOrDump(db, dump))));
             }
             return collect(futures, pools, running);
         } finally {
@@ -86,7 +94,7 @@ public class DatabaseDumps {
 
     /** Where one dump goes and what it shares with the others of its backup. */
     private record Dump(String prefix, String path, DumpCompression compression, int workers, BackupProgress progress,
-            RunningDumps running) {
+            RunningDumps running, RunResume resume) {
     }
 
     private static List<Manifest.File> collect(List<Future<Manifest.File>> futures, List<ExecutorService> pools,
@@ -111,10 +119,20 @@ public class DatabaseDumps {
         String path = prefix + "roles.sql";
         ProcessBuilder pb = tools.command(config.pg().database(), "pg_dumpall",
                 List.of("--globals-only", "--no-role-passwords", "--no-password"));
-        Dump dump = new Dump(prefix, path, DumpCompression.UNCOMPRESSED, 1, progress, running);
+        Dump dump = new Dump(prefix, path, DumpCompression.UNCOMPRESSED, 1, progress, running, null);
         BlockBlobSink.StoredFile stored = stream(pb, "roles and tablespaces", "application/sql", "(roles)", dump);
         return new Manifest.File(Manifest.File.KIND_GLOBALS, null, null, 0, relative(prefix, path), stored.bytes(),
                 stored.sha256(), stored.md5Base64(), DumpCompression.UNCOMPRESSED.toString());
+    }
+
+    /** The database's file: the interrupted run's, if it still checks out, else a new dump; recorded as committed. */
+    private Manifest.File reuseOrDump(DatabaseFacts db, Dump dump) {
+        Manifest.File file = dump.resume().earlier(db.name(), dump.compression().toString())
+                .flatMap(earlier -> reused.copy(earlier, dump.resume(), dump.path(),
+                        relative(dump.prefix(), dump.path()), dump.progress()))
+                .orElseGet(() -> dumpDatabase(db, dump));
+        dump.resume().committed(file);
+        return file;
     }
 
     private Manifest.File dumpDatabase(DatabaseFacts db, Dump dump) {
@@ -126,7 +144,7 @@ public class DatabaseDumps {
                 db.name(), dump);
         return new Manifest.File(Manifest.File.KIND_DATABASE, db.name(), db.owner(), db.sizeBytes(),
                 relative(dump.prefix(), dump.path()), stored.bytes(), stored.sha256(), stored.md5Base64(),
-                dump.compression().toString());
+                dump.compression().toString(), dump.resume().now(), null);
     }
 
     /** Streams one tool's output into one new blob; the blob exists only if the tool succeeded. */

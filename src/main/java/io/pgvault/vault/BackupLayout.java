@@ -27,6 +27,7 @@ public final class BackupLayout {
     public static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9_-])?");
     public static final Pattern JOB_ID = Pattern.compile("(backup|restore|verify)-[A-Za-z0-9-]{1,64}");
     public static final String MANIFEST = "manifest.json";
+    public static final String PROGRESS = "progress.json";
     /** A restore marker's key: hex of a hash of what the restore does. */
     public static final Pattern RESTORE_KEY = Pattern.compile("[0-9a-f]{8,64}");
     private static final String JSON = ".json";
@@ -52,6 +53,14 @@ public final class BackupLayout {
 
     public static String manifestPath(String server, String backupId) {
         return backupPrefix(server, backupId) + MANIFEST;
+    }
+
+    /**
+     * A run's progress document: the database files it committed so far with their SHA-256, so the next run of
+     * the same week can reuse them if this run dies. No secret in it; removed with the run's folder.
+     */
+    public static String progressPath(String server, String backupId) {
+        return backupPrefix(server, backupId) + PROGRESS;
     }
 
     /** The folder of a server's week claims. */

@@ -25,7 +25,12 @@ public record Manifest(
 
     public static final int FORMAT_VERSION = 1;
 
-    /** One stored file: a database's dump or the roles script. */
+    /**
+     * One stored file: a database's dump or the roles script. {@code dumpedAt} is when its dump ended (null in
+     * manifests written before resumed runs existed); {@code reusedFrom} names the interrupted run of the same week
+     * whose committed file this backup re-read, checked against that run's SHA-256 and kept (null: dumped by this
+     * run). A resumed backup's databases therefore come from different times, each consistent in itself.
+     */
     public record File(
             String kind,
             String database,
@@ -35,10 +40,24 @@ public record Manifest(
             long bytes,
             String sha256,
             String md5,
-            String compression) {
+            String compression,
+            Instant dumpedAt,
+            String reusedFrom) {
 
         public static final String KIND_DATABASE = "database";
         public static final String KIND_GLOBALS = "globals";
+
+        /** A file dumped by this run, with no dump time (older callers and tests). */
+        public File(String kind, String database, String owner, long databaseSizeBytes, String path, long bytes,
+                String sha256, String md5, String compression) {
+            this(kind, database, owner, databaseSizeBytes, path, bytes, sha256, md5, compression, null, null);
+        }
+
+        /** This file under another path, marked as reused from {@code backupId} (its dump time stays). */
+        public File reusedAs(String newPath, String backupId) {
+            return new File(kind, database, owner, databaseSizeBytes, newPath, bytes, sha256, md5, compression,
+                    dumpedAt, backupId);
+        }
     }
 
     /** A database the matrix left out, and why. */

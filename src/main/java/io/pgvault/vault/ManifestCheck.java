@@ -100,6 +100,18 @@ public final class ManifestCheck {
         }
     }
 
+    /**
+     * Checks an interrupted run's progress document (read to resume its week) like a manifest's file list: its
+     * entries name files pgvault may read back and copy. Throws {@code INTEGRITY} if it is not what pgvault writes.
+     */
+    public static RunProgress checkProgress(RunProgress p, String server, String backupId) {
+        ManifestCheck c = new ManifestCheck(BackupLayout.progressPath(server, backupId));
+        c.require(p != null && server.equals(p.server()) && backupId.equals(p.backupId()), "server/backupId",
+                p == null ? null : p.server() + "/" + p.backupId(), "belongs to another run", null);
+        c.files(p.files());
+        return p;
+    }
+
     private void files(List<Manifest.File> files) {
         require(files != null, "files", "null", "has no list of files", null);
         Set<String> paths = new HashSet<>();
@@ -124,6 +136,9 @@ public final class ManifestCheck {
             }
             require(f.bytes() >= 0 && f.databaseSizeBytes() >= 0, field + ".bytes", String.valueOf(f.bytes()),
                     "has a negative size", null);
+            if (f.reusedFrom() != null) {
+                match(BackupLayout.BACKUP_ID, f.reusedFrom(), field + ".reusedFrom");
+            }
         }
     }
 

@@ -108,6 +108,19 @@ public class VaultStore {
         return doc.map(v -> ManifestCheck.check(v.value(), server, backupId));
     }
 
+    /**
+     * The progress document of a (dead) run, checked like a manifest's files ({@link ManifestCheck#checkProgress}),
+     * or empty if the run wrote none. One that is no pgvault document fails with {@code INTEGRITY}.
+     */
+    public Optional<RunProgress> progress(String server, String backupId) {
+        String path = BackupLayout.progressPath(server, backupId);
+        try {
+            return readJson(path, RunProgress.class).map(v -> ManifestCheck.checkProgress(v.value(), server, backupId));
+        } catch (UncheckedIOException e) {
+            throw ManifestCheck.notAManifest(path, e);
+        }
+    }
+
     /** The whole content of a (small) vault blob. */
     public byte[] readBytes(String path) {
         try {

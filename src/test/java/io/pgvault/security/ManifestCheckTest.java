@@ -52,6 +52,32 @@ class ManifestCheckTest {
         }
     }
 
+    /** A resumed backup's reused file names the interrupted run it came from: a backup id, nothing else. */
+    @Test
+    void aReusedFileNamesABackupIdOrIsRefused() {
+        Manifest.File fresh = db("databases/0001_x.dump", "none", "x");
+        Manifest.File reused = fresh.reusedAs("databases/0002_y.dump", "20261122T010000Z");
+        assertDoesNotThrow(() -> ManifestCheck.check(manifest("15.18", "none", List.of(ROLES, reused)), "pg1", ID));
+        assertRefused(manifest("15.18", "none", List.of(fresh.reusedAs("databases/0002_y.dump", "../other"))),
+                "files[0].reusedFrom");
+    }
+
+    /** A manifest written before dumpedAt and reusedFrom existed still reads, with both empty. */
+    @Test
+    void aManifestWithoutTheResumeFieldsStillReads() throws Exception {
+        String old = """
+                {"formatVersion":1,"server":"pg1","backupId":"%s","isoWeek":"2026-W47","type":"FULL",
+                 "startedAt":"2026-11-22T02:00:00Z","finishedAt":"2026-11-22T02:01:00Z","serverVersion":"15.18",
+                 "pgDumpVersion":"15.18","compression":"none","totalBytes":5,"excludedDatabases":[],
+                 "files":[{"kind":"database","database":"x","owner":"o","databaseSizeBytes":5,
+                   "path":"databases/0001_x.dump","bytes":5,"sha256":"%s","md5":null,"compression":"none"}]}
+                """.formatted(ID, SHA);
+        Manifest m = com.fasterxml.jackson.databind.json.JsonMapper.builder().findAndAddModules().build()
+                .readValue(old, Manifest.class);
+        ManifestCheck.check(m, "pg1", ID);
+        assertTrue(m.files().get(0).dumpedAt() == null && m.files().get(0).reusedFrom() == null, m.toString());
+    }
+
     @Test
     void tamperedValuesAreRefusedNamingTheField() {
         assertRefused(manifest("15.18", "zstd", List.of(db("databases/../x.dump", "none", "x"))), "files[0].path");
