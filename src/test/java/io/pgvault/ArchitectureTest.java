@@ -63,11 +63,11 @@ class ArchitectureTest {
      * The storage SDK stays behind VaultStore, as WAL-G keeps storage behind its storage.Folder interface: only
      * io.pgvault.vault and the restore target adapter io.pgvault.restore.targets (which writes users' containers)
      * may use it. (Not "restore.target": the Maven pattern target/ in .gitignore would hide that folder from git.)
-     * The fleet's backup queue adapter io.pgvault.fanout.queue is the third: the queue SDK, nothing else of fanout.
+     * The fleet's backup queue adapter lives in io.pgvault.vault.queue with the rest of the storage SDK.
      */
     @ArchTest
     static final ArchRule storageSdkOnlyInVaultAndRestore = noClasses()
-            .that().resideOutsideOfPackages("io.pgvault.vault..", "io.pgvault.restore.targets..", "io.pgvault.fanout.queue..")
+            .that().resideOutsideOfPackages("io.pgvault.vault..", "io.pgvault.restore.targets..")
             .should().dependOnClassesThat().resideInAPackage("com.azure.storage..")
             .because("storage failures are mapped to pgvault's errors in one place (vault/StorageErrors), and "
                     + "the rest of pgvault says what it does with the vault, not how the SDK does it");

@@ -1,8 +1,9 @@
 package io.pgvault.fanout;
 
+import io.pgvault.vault.queue.BackupMessage;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.fanout.queue.BackupQueue;
+import io.pgvault.vault.queue.BackupQueue;
 import io.pgvault.jobs.JobKind;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobState;

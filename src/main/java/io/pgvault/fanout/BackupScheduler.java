@@ -1,5 +1,6 @@
 package io.pgvault.fanout;
 
+import io.pgvault.vault.queue.BackupMessage;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.fleet.ProtectionState;

@@ -5,7 +5,7 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.QueueTrigger;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.fanout.queue.BackupQueue;
+import io.pgvault.vault.queue.BackupQueue;
 import jakarta.inject.Inject;
 
 /**

@@ -1,5 +1,6 @@
 package io.pgvault.fanout;
 
+import io.pgvault.vault.queue.BackupMessage;
 import io.pgvault.backup.BackupService;
 import io.pgvault.backup.BackupTrigger;
 import io.pgvault.config.PgvaultConfig;

@@ -1,10 +1,11 @@
 package io.pgvault.fanout;
 
+import io.pgvault.vault.queue.BackupMessage;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.config.Settings;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
-import io.pgvault.fanout.queue.BackupQueue;
+import io.pgvault.vault.queue.BackupQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

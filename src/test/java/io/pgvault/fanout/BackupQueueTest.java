@@ -1,5 +1,6 @@
 package io.pgvault.fanout;
 
+import io.pgvault.vault.queue.BackupMessage;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.QueueMessageEncoding;
@@ -8,7 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
-import io.pgvault.fanout.queue.BackupQueue;
+import io.pgvault.vault.queue.BackupQueue;
 import io.pgvault.testing.Errors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,9 @@
 package io.pgvault.fanout;
 
+import io.pgvault.vault.queue.BackupMessage;
 import com.azure.storage.queue.models.PeekedMessageItem;
 import io.pgvault.errors.ErrorKind;
-import io.pgvault.fanout.queue.BackupQueue;
+import io.pgvault.vault.queue.BackupQueue;
 import io.pgvault.fleet.ProtectionState;
 import io.pgvault.fleet.ServerEntry;
 import io.pgvault.fleet.ServerRegistry;

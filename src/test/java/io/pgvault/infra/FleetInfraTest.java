@@ -2,7 +2,7 @@ package io.pgvault.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgvault.fanout.queue.BackupQueue;
+import io.pgvault.vault.queue.BackupQueue;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.pgvault.fanout;
+package io.pgvault.vault.queue;
 
 import java.time.Instant;
 

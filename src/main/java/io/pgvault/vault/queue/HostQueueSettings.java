@@ -1,4 +1,4 @@
-package io.pgvault.fanout.queue;
+package io.pgvault.vault.queue;
 
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;

@@ -1,4 +1,4 @@
-package io.pgvault.fanout.queue;
+package io.pgvault.vault.queue;
 
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
-import io.pgvault.fanout.BackupMessage;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,8 +47,11 @@ public class BackupQueue {
     /** With the vault's retry settings (pgvault.vault.retry-max-tries, retry-delay): both are the app's storage calls. */
     @Inject
     public BackupQueue(ObjectMapper json, PgvaultConfig config) {
-        this(json, new Settings(config).retryMaxTries(), new Settings(config).retryDelay(),
-                () -> HostQueueSettings.read(ConfigProvider.getConfig()));
+        this(json, new Settings(config), () -> HostQueueSettings.read(ConfigProvider.getConfig()));
+    }
+
+    private BackupQueue(ObjectMapper json, Settings settings, Supplier<HostQueueSettings> host) {
+        this(json, settings.retryMaxTries(), settings.retryDelay(), host);
     }
 
     /** With an explicit AzureWebJobsStorage connection string (for use outside the app). */
