@@ -241,7 +241,7 @@ public class BackupService {
                 break;
             }
         }
-        throw new PgvaultException(ErrorKind.CONFLICT, "Could not start a backup of server " + server + ".",
+        throw new PgvaultException(ErrorKind.BUSY, "Could not start a backup of server " + server + ".",
                 "every backup id of the last five seconds was taken by other runs",
                 "Other backups are starting at the same time; look at bin/pgvault jobs and run it again later.");
     }

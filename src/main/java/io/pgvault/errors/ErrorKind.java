@@ -31,7 +31,12 @@ public enum ErrorKind {
     /** The vault storage account or container could not be reached or written. */
     VAULT_UNAVAILABLE("vault-unavailable", 502),
     /** The backup queue (pgvault-backups in the Functions host's storage, AzureWebJobsStorage) could not be reached. */
-    QUEUE_UNAVAILABLE("queue-unavailable", 502);
+    QUEUE_UNAVAILABLE("queue-unavailable", 502),
+    /**
+     * Other runs hold what this one needs for the moment (e.g. every backup id of the last seconds): transient,
+     * unlike {@link #CONFLICT}; a queued backup is retried.
+     */
+    BUSY("busy", 503);
 
     private final String code;
     private final int httpStatus;

@@ -6,7 +6,9 @@ import io.pgvault.errors.Redactor;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.VaultStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,10 +24,19 @@ public class JobStore {
 
     private final VaultStore vault;
     private final StatusBook status;
+    private final Clock clock;
 
-    public JobStore(VaultStore vault) {
+    /** Job records stamped by the {@link Clock} bean, so start and end times come from one clock. */
+    @Inject
+    public JobStore(VaultStore vault, Clock clock) {
         this.vault = vault;
-        this.status = new StatusBook(vault);
+        this.clock = clock;
+        this.status = new StatusBook(vault, clock);
+    }
+
+    /** Job records stamped by the system clock (tests that build services by hand). */
+    public JobStore(VaultStore vault) {
+        this(vault, Clock.systemUTC());
     }
 
     /** A new job record in state {@code state}. */
@@ -53,8 +64,8 @@ public class JobStore {
         }
     }
 
-    private static JobRecord fresh(String id, JobKind kind, String server, JobState state, String backupId, String target) {
-        Instant now = Instant.now();
+    private JobRecord fresh(String id, JobKind kind, String server, JobState state, String backupId, String target) {
+        Instant now = clock.instant();
         return new JobRecord(id, kind, server, state, now, now, null, backupId,
                 target == null ? null : Redactor.redact(target), 0, 0, 0, List.of(), List.of(), null, List.of());
     }
@@ -89,7 +100,7 @@ public class JobStore {
 
     /** Marks a job failed with a user-facing error. */
     public JobRecord fail(JobRecord job, JobState state, PgvaultException e, List<String> violations) {
-        JobRecord failed = job.failed(state, new JobRecord.Failure(e.code(), e.render()), violations, Instant.now());
+        JobRecord failed = job.failed(state, new JobRecord.Failure(e.code(), e.render()), violations, clock.instant());
         save(failed);
         return failed;
     }

@@ -7,7 +7,7 @@ import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.VaultStore;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -23,8 +23,10 @@ final class StatusBook {
     private static final int ATTEMPTS = 6;
 
     private final VaultStore vault;
+    private final Clock clock;
 
-    StatusBook(VaultStore vault) {
+    StatusBook(VaultStore vault, Clock clock) {
+        this.clock = clock;
         this.vault = vault;
     }
 
@@ -57,7 +59,7 @@ final class StatusBook {
     /** Records a job's state in its server's status; a failure is only logged (it never fails the job). */
     void record(JobRecord job) {
         try {
-            update(job.server(), s -> s.with(job, Instant.now()));
+            update(job.server(), s -> s.with(job, clock.instant()));
         } catch (RuntimeException e) {
             LOG.warnf("Could not update the status of server %s after job %s: %s", job.server(), job.id(),
                     Redactor.redact(String.valueOf(e.getMessage())));

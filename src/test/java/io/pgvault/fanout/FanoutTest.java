@@ -235,6 +235,28 @@ class FanoutTest {
         }
     }
 
+    /**
+     * Other runs hold every backup id of the next seconds (job records created here, as concurrent runs would): the
+     * backup cannot start — transient, so the message is retried (Queued, with the attempt noted), not Refused.
+     */
+    @Test
+    void aBackupThatFindsEveryIdTakenIsRetriedNotRefused() {
+        register(server("fq-s1", DayOfWeek.MONDAY, 0));
+        assertEquals(1, scheduler.pass(clock.instant()).queued().size());
+        Instant from = clock.instant();
+        for (int s = 0; s < 30; s++) {
+            jobs.start("backup-" + io.pgvault.vault.BackupLayout.newBackupId(from.plusSeconds(s)),
+                    io.pgvault.jobs.JobKind.BACKUP, "fq-s1", JobState.RUNNING, null, null);
+        }
+        BackupQueue.Delivery d = queue.receive(1, Duration.ofMinutes(5)).get(0);
+        RuntimeException thrown = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> backupServer.run(d.text(), 1L, new TestExecutionContext("backupServer")));
+        JobRecord queued = jobs.get("fq-s1", d.message().jobId());
+        assertEquals(JobState.QUEUED, queued.state(), "retried, not refused: " + thrown.getMessage());
+        assertTrue(queued.warnings().stream().anyMatch(w -> w.contains("attempt 1 of 3 failed, retried")
+                && w.contains("Could not start a backup")), queued.warnings().toString());
+    }
+
     @Test
     void aServerRemovedAfterItsMessageWasQueuedEndsNoLongerProtected() {
         register(server("fq-s1", DayOfWeek.MONDAY, 0));
