@@ -162,7 +162,8 @@ public class BackupService {
             jobs.save(running);
             LOG.debugf("Backup %s: week claimed and job Running after %d ms", backupId, run.millis());
             List<DatabaseFacts> included = preflight.verdict().selection().included();
-            progress = new BackupProgress(jobs, running, clock, included.size() + 1);
+            progress = new BackupProgress(jobs, running, clock, included.size() + 1, included.stream()
+                    .collect(java.util.stream.Collectors.toMap(DatabaseFacts::name, DatabaseFacts::sizeBytes, (a, b) -> a)));
             resume = takeover.resume(backupId, clock);
             List<Manifest.File> files = target.dumps().dumpAll(included, server, backupId, progress, resume);
             manifest = manifest(target.config(), preflight, backupId, start, files);

@@ -7,6 +7,7 @@ import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.jobs.JobContext;
 import io.pgvault.jobs.JobRecord;
+import io.pgvault.jobs.LiveMeters;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
 import io.pgvault.restore.targets.TargetClients;
@@ -99,11 +100,16 @@ public class RestoreCopy {
         for (Manifest.File f : files) {
             Stopwatch copying = Stopwatch.start();
             String path = plan.prefix() + f.path();
-            try {
-                target.copy(path, sources.readUrl(path, sourceLife(f.bytes())), f.bytes(), run::beat);
-            } catch (RuntimeException e) {
-                vault.files().requireBackupFile(path); // a source that vanished: named as such
-                throw e;
+            // a server-side copy reports no bytes on the way: the live line shows the file until it is done
+            try (LiveMeters.Meter meter = LiveMeters.open("copy " + f.path(), f.bytes())) {
+                try {
+                    target.copy(path, sources.readUrl(path, sourceLife(f.bytes())), f.bytes(), run::beat);
+                    meter.set(f.bytes());
+                } catch (RuntimeException e) {
+                    meter.failed();
+                    vault.files().requireBackupFile(path); // a source that vanished: named as such
+                    throw e;
+                }
             }
             bytes += f.bytes();
             done.add(new JobRecord.Progress(f.path(), JobRecord.SUCCEEDED, f.bytes(),
