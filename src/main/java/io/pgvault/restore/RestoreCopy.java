@@ -10,6 +10,7 @@ import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.LiveMeters;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
+import io.pgvault.matrix.Units;
 import io.pgvault.restore.targets.TargetClients;
 import io.pgvault.restore.targets.TargetContainer;
 import io.pgvault.vault.BackupLayout;
@@ -80,9 +81,10 @@ public class RestoreCopy {
             long readBack = target.verify(plan.manifest(), plan.prefix(),                              // 4.
                     plan.verifyMode().readsBack(), run::beat);
             run.save(run.job().withState(JobRecord.SUCCEEDED, clock.instant()));
-            LOG.infof("Restore %s of backup %s finished: %d files, %d bytes copied server-side; verified (%s) with "
-                    + "%d bytes read back in %.1fs", run.job().id(), plan.manifest().backupId(),
-                    plan.manifest().files().size(), bytes, plan.verifyMode(), readBack, verifying.seconds());
+            LOG.infof("Restore %s of backup %s finished: %d files, %s copied server-side; verified (%s) with "
+                    + "%s read back in %s", run.job().id(), plan.manifest().backupId(), plan.manifest().files().size(),
+                    Units.bytesAndExact(bytes), plan.verifyMode(), Units.bytes(readBack),
+                    Units.duration(Duration.ofMillis(verifying.millis())));
         } catch (PgvaultException e) {
             jobs.fail(run.job(), JobRecord.FAILED, e, null);
         } catch (RuntimeException e) {

@@ -44,8 +44,13 @@ class CliJsonTest {
     VaultStore vault;
 
     private JsonNode json(String... args) {
+        return json(0, args);
+    }
+
+    /** Runs a command that must exit {@code exit} and parses what it printed on stdout. */
+    private JsonNode json(int exit, String... args) {
         Cli.Result r = Cli.run(factory, args);
-        assertEquals(0, r.exit(), String.join(" ", args) + ": " + r.out() + r.err());
+        assertEquals(exit, r.exit(), String.join(" ", args) + ": " + r.out() + r.err());
         try {
             return JSON.readTree(r.out());
         } catch (IOException e) {
@@ -74,7 +79,7 @@ class CliJsonTest {
         assertEquals(m.totalBytes(), backup.path("manifest").path("totalBytes").asLong(), backup.toString());
         assertEquals("backup-" + id, backup.path("job").path("id").asText());
         assertEquals("Succeeded", backup.path("job").path("state").asText());
-        assertTrue(backup.path("verdict").path("allowed").asBoolean(), backup.toString());
+        assertNoError(backup.path("verdict"));
         return m;
     }
 
@@ -95,8 +100,11 @@ class CliJsonTest {
                 .orElseThrow().bytes();
         assertEquals(dumpBytes, dbLine.path("bytes").asLong());
 
-        JsonNode verdict = json("preflight", "--json");
-        assertTrue(verdict.path("allowed").asBoolean(), verdict.toString());
+        // this week's backup is taken now: the verdict refuses, and --json does not change the exit code (3)
+        JsonNode verdict = json(PreflightCommand.REFUSED, "preflight", "--json");
+        JsonNode weekTaken = find(verdict.path("violations"), "ruleId", "one-backup-per-week");
+        assertEquals("ERROR", weekTaken.path("severity").asText());
+        assertTrue(weekTaken.path("evidence").asText().contains(m.backupId()), weekTaken.toString());
         assertEquals(fieldNames(api("/preflight")), fieldNames(verdict), "preflight --json has the API's fields");
 
         JsonNode servers = json("servers", "--json");
@@ -153,6 +161,12 @@ class CliJsonTest {
         assertFalse(decision.path("delete").asBoolean(), "the newest backup is never pruned: " + prune);
         assertEquals(m.totalBytes(), decision.path("bytes").asLong());
         assertEquals(1, vault.catalog(SERVER).size(), "a dry run deletes nothing");
+    }
+
+    /** A verdict as the API sends it: its violations (warnings at most), its database selection. */
+    private static void assertNoError(JsonNode verdict) {
+        assertTrue(verdict.path("violations").isArray() && verdict.path("selection").isObject(), verdict.toString());
+        verdict.path("violations").forEach(v -> assertFalse("ERROR".equals(v.path("severity").asText()), v.toString()));
     }
 
     private static JsonNode find(JsonNode array, String field, String value) {

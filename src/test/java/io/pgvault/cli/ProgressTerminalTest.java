@@ -36,6 +36,8 @@ class ProgressTerminalTest {
 
         TestServices.resetVault();
         String tty = runChild(true);
+        // kept for people (docs/operations.md shows a frame): what the terminal received, escapes made visible
+        Files.writeString(Path.of("target", "progress-terminal.txt"), visible(tty), StandardCharsets.UTF_8);
         assertTrue(tty.contains("\033[J"), "the display redraws its block:\n" + visible(tty));
         assertTrue(tty.lines().anyMatch(l -> l.contains("  " + DB + " ") && l.contains(" of ~") && l.contains("%")),
                 "a live line with the size estimate and percent:\n" + visible(tty));
