@@ -11,9 +11,10 @@ import picocli.CommandLine.Command;
         subcommands = {BackupCommand.class, PreflightCommand.class, ListCommand.class, RestoreCommand.class,
                 JobsCommand.class, FetchCommand.class, UploadFileCommand.class, VerifyCommand.class,
                 PruneCommand.class, ServersCommand.class, FleetCommand.class, CompletionCommand.class},
-        footer = {"%nSettings come from the environment (PGVAULT_*). Exit codes: 0 ok, 1 failed, 2 bad usage,",
-                "3 refused by the support matrix, 4 a damaged backup (verify). --json prints a command's result",
-                "with the HTTP API's field names. Details: docs/operations.md#command-line",
+        footer = {"%nSettings come from the environment (PGVAULT_*).",
+                "Exit codes: 0 ok, 1 failed, 2 bad usage, 3 refused by the support matrix,",
+                "4 a damaged backup (verify). --json prints a result with the API's field names.",
+                "Details: docs/operations.md, section \"Command line\".",
                 "%nExamples:", "  bin/pgvault preflight && bin/pgvault backup",
                 "  bin/pgvault list --json", "  source <(bin/pgvault completion)"})
 public class PgvaultCommand {

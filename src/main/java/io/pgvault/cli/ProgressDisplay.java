@@ -90,36 +90,37 @@ final class ProgressDisplay implements OutputOptions.Progress {
     }
 
     private synchronized void render(boolean live) {
-        StringBuilder sb = new StringBuilder();
-        if (drawnLines > 0) {
-            sb.append("\033[").append(drawnLines).append('F'); // to the start of the block's first line
-        }
-        sb.append("\033[J"); // clear from there to the end of the screen
+        StringBuilder lines = new StringBuilder();
         for (LiveMeters.Meter m : LiveMeters.drainFinished()) {
-            sb.append(fit(finishedLine(m))).append('\n');
+            lines.append(fit(finishedLine(m))).append('\n');
         }
-        drawnLines = 0;
+        int liveLines = 0;
         if (live) {
             List<LiveMeters.Meter> running = LiveMeters.active();
             for (LiveMeters.Meter m : running.subList(0, Math.min(MAX_LIVE_LINES, running.size()))) {
-                sb.append(fit(liveLine(m))).append('\n');
-                drawnLines++;
+                lines.append(fit(liveLine(m))).append('\n');
+                liveLines++;
             }
             if (running.size() > MAX_LIVE_LINES) {
-                sb.append("  … and ").append(running.size() - MAX_LIVE_LINES).append(" more\n");
-                drawnLines++;
+                lines.append("  … and ").append(running.size() - MAX_LIVE_LINES).append(" more\n");
+                liveLines++;
             }
         }
-        out.print(sb);
+        if (drawnLines == 0 && lines.length() == 0) {
+            return; // nothing drawn, nothing to draw: the terminal is left alone
+        }
+        // to the start of the block's first line, clear to the end of the screen, draw: finished lines stay above
+        String up = drawnLines > 0 ? "\r\033[" + drawnLines + "A" : ""; // VT100: column 0, then n lines up
+        out.print(up + "\033[J" + lines);
         out.flush();
+        drawnLines = liveLines;
     }
 
     /** {@code "  app  1.2 GiB of ~3.4 GiB  35%  45.0 MiB/s  1m 12s  ETA 2m 13s"}. */
     static String liveLine(LiveMeters.Meter m) {
         long done = m.bytes();
         Duration elapsed = Duration.ofMillis(m.elapsedMillis());
-        StringBuilder sb = new StringBuilder("  ").append(String.format(Locale.ROOT, "%-24s", m.label()))
-                .append(' ').append(Units.bytes(done));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-24s %10s", m.label(), Units.bytes(done)));
         long total = m.totalBytes();
         if (total > 0) {
             sb.append(" of ~").append(Units.bytes(total));
@@ -137,8 +138,8 @@ final class ProgressDisplay implements OutputOptions.Progress {
     static String finishedLine(LiveMeters.Meter m) {
         Duration took = Duration.ofMillis(m.elapsedMillis());
         String rate = Units.rate(m.bytes(), took);
-        return (m.isFailed() ? "FAILED " : "done   ") + String.format(Locale.ROOT, "%-24s", m.label()) + " "
-                + Units.bytes(m.bytes()) + " in " + Units.duration(took) + (rate.isEmpty() ? "" : ", " + rate);
+        return String.format(Locale.ROOT, "%-6s %-24s %10s in %s", m.isFailed() ? "FAILED" : "done", m.label(),
+                Units.bytes(m.bytes()), Units.duration(took)) + (rate.isEmpty() ? "" : ", " + rate);
     }
 
     private String fit(String line) {
