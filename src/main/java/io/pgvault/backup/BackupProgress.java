@@ -63,7 +63,8 @@ final class BackupProgress {
     }
 
     synchronized void started(String name) {
-        items.put(name, new Item(LiveMeters.open(name, expectedBytes.getOrDefault(name, 0L))));
+        // server/database: a fleet run shows several servers' dumps at once
+        items.put(name, new Item(LiveMeters.open(job.server() + "/" + name, expectedBytes.getOrDefault(name, 0L))));
     }
 
     /** Called about once per MiB read from the dump; reports only every few seconds. */

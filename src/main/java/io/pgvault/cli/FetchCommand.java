@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 @Dependent
 @Unremovable
 @Command(name = "fetch", description = "Download restored files (dumps, roles.sql, restore.sh) from a container to a directory.",
-        footer = {"%nExample:", "  bin/pgvault fetch --container-url \"$TARGET\" --server prod-eu --backup 20261129T020000Z --to ./restore"})
+        footer = {"%nExample:", "  bin/pgvault fetch --container-url \"$TARGET\" --server prod-eu \\",
+                "      --backup 20261129T020000Z --to ./restore"})
 public class FetchCommand implements Callable<Integer> {
 
     @Inject

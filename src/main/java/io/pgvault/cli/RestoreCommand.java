@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Unremovable
 @Command(name = "restore", description = "Restore a backup as files into a container; waits until the restore ends.",
         footer = {"%nExample:", "  bin/pgvault restore --backup latest --create-container \\",
-                "      --target-container-url 'https://acct.blob.core.windows.net/restores?<SAS>'"})
+                "      --target-container-url \"https://acct.blob.core.windows.net/restores?$SAS\""})
 public class RestoreCommand implements Callable<Integer> {
 
     @Inject

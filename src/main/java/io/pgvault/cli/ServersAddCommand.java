@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 @Dependent
 @Unremovable
 @Command(name = "add", description = "Protect a server: run its preflight and save it in the registry.",
-        footer = {"%nExample:", "  bin/pgvault servers add prod-eu --host pg.example.com --user backup --password-env PGVAULT_SECRET_PROD"})
+        footer = {"%nExample:", "  bin/pgvault servers add prod-eu --host pg.example.com --user backup \\",
+                "      --password-env PGVAULT_SECRET_PROD"})
 public class ServersAddCommand implements Callable<Integer> {
 
     @Inject

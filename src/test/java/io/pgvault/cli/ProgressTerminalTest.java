@@ -39,9 +39,9 @@ class ProgressTerminalTest {
         // kept for people (docs/operations.md shows a frame): what the terminal received, escapes made visible
         Files.writeString(Path.of("target", "progress-terminal.txt"), visible(tty), StandardCharsets.UTF_8);
         assertTrue(tty.contains("\033[J"), "the display redraws its block:\n" + visible(tty));
-        assertTrue(tty.lines().anyMatch(l -> l.contains("  " + DB + " ") && l.contains(" of ~") && l.contains("%")),
+        assertTrue(tty.lines().anyMatch(l -> l.contains("  test-pg/" + DB + " ") && l.contains(" of ~") && l.contains("%")),
                 "a live line with the size estimate and percent:\n" + visible(tty));
-        assertTrue(tty.lines().anyMatch(l -> l.contains("done   " + DB + " ") && l.contains(" in ")),
+        assertTrue(tty.lines().anyMatch(l -> l.contains("done   test-pg/" + DB + " ") && l.contains(" in ")),
                 "a finished line:\n" + visible(tty));
         assertTrue(tty.contains("committed: server test-pg"), visible(tty));
         assertFalse(tty.contains(DB + " done, "), "the INFO line is held back on a terminal:\n" + visible(tty));
@@ -50,7 +50,7 @@ class ProgressTerminalTest {
         String plain = runChild(false);
         assertTrue(plain.contains("committed: server test-pg"), plain);
         assertFalse(plain.contains("\033["), "no escape sequence without a terminal:\n" + plain);
-        assertFalse(plain.contains("done   " + DB), plain);
+        assertFalse(plain.contains("done   test-pg/" + DB), plain);
         assertTrue(plain.lines().anyMatch(l -> l.contains("INFO") && l.contains(DB + " done, ")),
                 "the plain log lines, as before:\n" + plain);
         TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
