@@ -120,8 +120,10 @@ final class ProgressDisplay implements OutputOptions.Progress {
     static String liveLine(LiveMeters.Meter m) {
         long done = m.bytes();
         Duration elapsed = Duration.ofMillis(m.elapsedMillis());
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-24s %10s", m.label(), Units.bytes(done)));
         long total = m.totalBytes();
+        // a meter that counts nothing on the way (a server-side copy, a test restore) shows its elapsed time only
+        String bytes = done == 0 && total == 0 ? "…" : Units.bytes(done);
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-24s %10s", m.label(), bytes));
         if (total > 0) {
             sb.append(" of ~").append(Units.bytes(total));
             if (done <= total) {
