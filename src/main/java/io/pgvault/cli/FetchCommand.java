@@ -62,7 +62,8 @@ public class FetchCommand implements Callable<Integer> {
                 }
                 Files.createDirectories(file.getParent());
                 // the display polls the file's size: the SDK's download is not slowed by a counter
-                try (var meter = LiveMeters.openPolled("fetch " + name.substring(prefix.length()), 0, () -> size(file))) {
+                String label = "fetch " + name.substring(prefix.length());
+                try (var meter = LiveMeters.openPolled(label, 0, () -> size(file))) {
                     folder.download(name, file);
                 }
                 bytes += Files.size(file);

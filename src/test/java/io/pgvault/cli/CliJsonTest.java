@@ -130,7 +130,8 @@ class CliJsonTest {
         assertEquals(m.backupId(), restore.path("backupId").asText());
         assertEquals(m.files().size(), restore.path("filesTotal").asInt());
         assertFalse(restore.toString().contains("sig="), "no SAS in the printed job: " + restore);
-        JsonNode status = JSON.readTree(given().queryParam("server", SERVER).queryParam("id", restore.path("id").asText())
+        String restoreId = restore.path("id").asText();
+        JsonNode status = JSON.readTree(given().queryParam("server", SERVER).queryParam("id", restoreId)
                 .when().get("/restoreStatus").then().statusCode(200).extract().asString());
         assertEquals(status, restore, "restore --json is GET /api/restoreStatus");
 

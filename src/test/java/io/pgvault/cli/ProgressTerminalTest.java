@@ -39,7 +39,8 @@ class ProgressTerminalTest {
         // kept for people (docs/operations.md shows a frame): what the terminal received, escapes made visible
         Files.writeString(Path.of("target", "progress-terminal.txt"), visible(tty), StandardCharsets.UTF_8);
         assertTrue(tty.contains("\033[J"), "the display redraws its block:\n" + visible(tty));
-        assertTrue(tty.lines().anyMatch(l -> l.contains("  test-pg/" + DB + " ") && l.contains(" of ~") && l.contains("%")),
+        assertTrue(tty.lines().anyMatch(l -> l.contains("  test-pg/" + DB + " ") && l.contains(" of ~")
+                        && l.contains("%")),
                 "a live line with the size estimate and percent:\n" + visible(tty));
         assertTrue(tty.lines().anyMatch(l -> l.contains("done   test-pg/" + DB + " ") && l.contains(" in ")),
                 "a finished line:\n" + visible(tty));
