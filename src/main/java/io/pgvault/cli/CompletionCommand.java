@@ -16,9 +16,10 @@ import java.util.concurrent.Callable;
 @Dependent
 @Unremovable
 @Command(name = "completion", description = "Print a bash/zsh completion script for bin/pgvault.",
-        footer = {"%nExamples:", "  source <(bin/pgvault completion)                   # bash, this shell",
+        footer = {"%nExamples:", "  source <(bin/pgvault completion)          # bash, this shell",
                 "  bin/pgvault completion > /etc/bash_completion.d/pgvault",
-                "  autoload -U +X bashcompinit && bashcompinit && source <(bin/pgvault completion)   # zsh"})
+                "  autoload -U +X bashcompinit && bashcompinit         # zsh, then:",
+                "  source <(bin/pgvault completion)"})
 public class CompletionCommand implements Callable<Integer> {
 
     @Spec
