@@ -21,14 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The live progress display of {@code bin/pgvault backup}, in a second JVM (the real {@code PgvaultMain}) against
  * PostgreSQL and Azurite: under a pseudo-terminal ({@code script} from util-linux) it draws frames — the database
  * with its size estimate (pg_database_size), percent, then a finished line — and holds back the INFO log lines;
- * with its output in a file (cron, CI) there is not one escape sequence, and the plain log lines are there.
+ * with its output in a file (cron, CI) there is not one escape sequence, and the plain log lines are there; with
+ * {@code --json} there is no display even on a terminal.
  */
 class ProgressTerminalTest {
 
     private static final String DB = "cli_progress";
 
     @Test
-    void aBackupOnATerminalShowsLiveFramesAndWithoutOneOnlyLogLines() throws Exception {
+    void aBackupOnATerminalShowsLiveFramesAndWithoutOneOrWithJsonOnlyLogLines() throws Exception {
         TestServices.recreateDatabase(DB);
         // ~60 MB of table: the dump runs long enough for the display (4 frames a second) to draw it running
         TestServices.sql(DB, "CREATE TABLE t (id int, v text)",
@@ -54,12 +55,18 @@ class ProgressTerminalTest {
         assertFalse(plain.contains("done   test-pg/" + DB), plain);
         assertTrue(plain.lines().anyMatch(l -> l.contains("INFO") && l.contains(DB + " done, ")),
                 "the plain log lines, as before:\n" + plain);
+
+        TestServices.resetVault();
+        String json = runChild(true, "backup", "--json");
+        assertFalse(json.contains("\033[J") || json.contains("done   test-pg/"), "--json: no display even on a terminal:\n"
+                + visible(json));
+        assertTrue(json.contains("\"manifest\" : {") && json.contains("\"backupId\""), visible(json));
         TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
     }
 
-    /** Runs {@code bin/pgvault backup} in a child JVM, under {@code script} when {@code terminal}; its output. */
-    private static String runChild(boolean terminal) throws IOException, InterruptedException {
-        List<String> java = ChildJvmMain.command(List.of("backup"));
+    /** Runs {@code bin/pgvault <args>} (default: backup) in a child JVM, under {@code script} when {@code terminal}. */
+    private static String runChild(boolean terminal, String... args) throws IOException, InterruptedException {
+        List<String> java = ChildJvmMain.command(List.of(args.length == 0 ? "backup" : String.join(" ", args)));
         List<String> cmd = new ArrayList<>();
         if (terminal) {
             cmd.addAll(List.of("script", "-q", "-e", "-c", java.stream().map(ProgressTerminalTest::quote)
