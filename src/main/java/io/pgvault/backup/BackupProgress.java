@@ -3,6 +3,8 @@ package io.pgvault.backup;
 import io.pgvault.jobs.JobState;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
+import io.pgvault.jobs.LiveMeters;
+import io.pgvault.matrix.Units;
 import io.pgvault.jobs.Stopwatch;
 import org.jboss.logging.Logger;
 
@@ -29,8 +31,15 @@ final class BackupProgress {
     private JobRecord job;
     private final int filesTotal;
     private Instant lastReport;
+    private final Map<String, Long> expectedBytes;
 
     BackupProgress(JobStore jobs, JobRecord job, Clock clock, int filesTotal) {
+        this(jobs, job, clock, filesTotal, Map.of());
+    }
+
+    /** With each database's size ({@code pg_database_size}): the live display's estimate of a dump's total. */
+    BackupProgress(JobStore jobs, JobRecord job, Clock clock, int filesTotal, Map<String, Long> expectedBytes) {
+        this.expectedBytes = Map.copyOf(expectedBytes);
         this.filesTotal = filesTotal;
         this.jobs = jobs;
         this.job = job;
@@ -40,8 +49,13 @@ final class BackupProgress {
 
     private static final class Item {
         final Stopwatch took = Stopwatch.start();
+        final LiveMeters.Meter meter;
         long bytes;
         JobState state = JobRecord.RUNNING;
+
+        Item(LiveMeters.Meter meter) {
+            this.meter = meter;
+        }
 
         double mbPerSecond() {
             return took.megabytesPerSecond(bytes);
@@ -49,7 +63,8 @@ final class BackupProgress {
     }
 
     synchronized void started(String name) {
-        items.put(name, new Item());
+        // server/database: a fleet run shows several servers' dumps at once
+        items.put(name, new Item(LiveMeters.open(job.server() + "/" + name, expectedBytes.getOrDefault(name, 0L))));
     }
 
     /** Called about once per MiB read from the dump; reports only every few seconds. */
@@ -57,12 +72,14 @@ final class BackupProgress {
         synchronized (this) {
             Item item = items.get(name);
             item.bytes = bytesFromTool;
+            item.meter.set(bytesFromTool);
             Instant now = clock.instant();
             if (Duration.between(lastReport, now).compareTo(EVERY) < 0) {
                 return;
             }
             lastReport = now;
-            LOG.infof("backup %s: %s %d MB at %.1f MB/s", job.backupId(), name, item.bytes / 1_000_000, item.mbPerSecond());
+            LOG.infof("backup %s: %s %s so far, %s", job.backupId(), name, Units.bytes(item.bytes),
+                    Units.duration(Duration.ofMillis(item.took.millis())));
         }
         save();
     }
@@ -70,14 +87,31 @@ final class BackupProgress {
     synchronized void done(String name, long storedBytes) {
         Item item = items.get(name);
         item.took.stop();
+        item.meter.close();
         item.state = JobRecord.SUCCEEDED;
-        LOG.infof("backup %s: %s done, %d bytes read from the tool at %.1f MB/s, %d bytes stored", job.backupId(),
-                name, item.bytes, item.mbPerSecond(), storedBytes);
+        String rate = Units.rate(item.bytes, Duration.ofMillis(item.took.millis()));
+        LOG.infof("backup %s: %s done, %s read from the tool%s, %s stored", job.backupId(), name,
+                Units.bytes(item.bytes), rate.isEmpty() ? "" : " at " + rate, Units.bytesAndExact(storedBytes));
         item.bytes = storedBytes;
+    }
+
+    /** A dump that stopped without committing: its live meter ends as failed (the job records the error). */
+    synchronized void aborted(String name) {
+        Item item = items.get(name);
+        if (item != null) {
+            item.meter.failed();
+            item.meter.close();
+        }
     }
 
     JobRecord finish(JobState state) {
         synchronized (this) {
+            items.values().forEach(i -> {
+                if (!JobRecord.SUCCEEDED.equals(i.state)) {
+                    i.meter.failed(); // a dump that never finished: its live line must not stay open
+                }
+                i.meter.close();
+            });
             job = snapshot().withState(state, clock.instant());
         }
         jobs.save(job);

@@ -15,6 +15,7 @@ import io.pgvault.jobs.Stopwatch;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.matrix.DatabaseFacts;
 import io.pgvault.matrix.ServerFacts;
+import io.pgvault.matrix.Units;
 import io.pgvault.matrix.Verdict;
 import io.pgvault.retention.AfterCommit;
 import io.pgvault.vault.BackupLayout;
@@ -26,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -115,11 +117,11 @@ public class BackupService {
                 throw new MatrixRefusedException("Backup " + job.backupId() + " of server " + job.server(), preflight.verdict());
             }
             Committed committed = claimDumpAndCommit(target, preflight, job, at, run); // claim, dump, commit
-            LOG.infof("Backup %s of %s committed: %d database(s) (%d reused), %d bytes in %.3f s (preflight %d ms)",
+            LOG.infof("Backup %s of %s committed: %d database(s) (%d reused), %s in %s (preflight %s)",
                     job.backupId(), job.server(), committed.manifest().databaseFiles().size(),
                     committed.manifest().databaseFiles().stream().filter(f -> f.reusedFrom() != null).count(),
-                    committed.manifest().totalBytes(),
-                    run.seconds(), preflightMillis);
+                    Units.bytesAndExact(committed.manifest().totalBytes()),
+                    Units.duration(Duration.ofMillis(run.millis())), Units.duration(Duration.ofMillis(preflightMillis)));
             JobRecord done = afterCommit.run(committed.manifest(), committed.job(), target.retention()); // immutability, retention
             return new BackupResult(committed.manifest(), preflight.verdict(), done);
         } catch (RuntimeException e) {
@@ -162,7 +164,8 @@ public class BackupService {
             jobs.save(running);
             LOG.debugf("Backup %s: week claimed and job Running after %d ms", backupId, run.millis());
             List<DatabaseFacts> included = preflight.verdict().selection().included();
-            progress = new BackupProgress(jobs, running, clock, included.size() + 1);
+            progress = new BackupProgress(jobs, running, clock, included.size() + 1, included.stream()
+                    .collect(java.util.stream.Collectors.toMap(DatabaseFacts::name, DatabaseFacts::sizeBytes, (a, b) -> a)));
             resume = takeover.resume(backupId, clock);
             List<Manifest.File> files = target.dumps().dumpAll(included, server, backupId, progress, resume);
             manifest = manifest(target.config(), preflight, backupId, start, files);

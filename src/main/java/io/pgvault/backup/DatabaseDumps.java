@@ -168,6 +168,7 @@ public class DatabaseDumps {
                     "Check the vault's availability and run the backup again; nothing was committed.", e);
         } finally {
             if (!committed) {
+                dump.progress().aborted(item);
                 sink.abort();
                 closeQuietly(out);
             }

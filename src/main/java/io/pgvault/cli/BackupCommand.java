@@ -10,12 +10,15 @@ import io.pgvault.errors.MatrixRefusedException;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import io.pgvault.matrix.Units;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,7 +28,9 @@ import java.util.concurrent.Callable;
  */
 @Dependent
 @Unremovable
-@Command(name = "backup", description = "Take a full backup of the configured (or a registered) server now (what the weekly timer runs).")
+@Command(name = "backup", description = "Take a full backup of the configured (or a registered) server now (what the "
+        + "weekly timer runs); exit 3 when the support matrix refuses it.",
+        footer = {"%nExample:", "  bin/pgvault backup --server prod-eu"})
 public class BackupCommand implements Callable<Integer> {
 
     @Inject
@@ -44,10 +49,13 @@ public class BackupCommand implements Callable<Integer> {
             + "incremental and differential are refused.")
     String type;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         BackupService.BackupResult result;
-        try {
+        try (var live = output.progress()) {
             var parsed = BackupTypes.parse(type, "--type ");
             result = server == null || server.isBlank() ? backups.backup(parsed)
                     : backups.backup(registry.require(server), BackupTrigger.CLI);
@@ -58,6 +66,9 @@ public class BackupCommand implements Callable<Integer> {
             err.print(e.verdict().renderTable());
             err.println("HINT: " + e.hint());
             err.flush();
+            if (output.json()) {
+                output.print(e.verdict(), out -> { }); // scripts read why from the verdict, as from preflight
+            }
             return PreflightCommand.REFUSED;
         } catch (PgvaultException e) {
             if (e.kind() != ErrorKind.CONFLICT) {
@@ -68,13 +79,19 @@ public class BackupCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return PreflightCommand.REFUSED;
         }
+        output.print(result, out -> printCommitted(out, result));
+        return 0;
+    }
+
+    private static void printCommitted(PrintWriter out, BackupService.BackupResult result) {
         var m = result.manifest();
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("backup %s committed: server %s, week %s, %d database(s), %d bytes%n", m.backupId(),
-                m.server(), m.isoWeek(), m.databaseFiles().size(), m.totalBytes());
+        var job = result.job();
+        Duration took = job.startedAt() == null || job.endedAt() == null ? null
+                : Duration.between(job.startedAt(), job.endedAt());
+        out.printf("backup %s committed: server %s, week %s, %d database(s), %s%s%n", m.backupId(), m.server(),
+                m.isoWeek(), m.databaseFiles().size(), Units.bytes(m.totalBytes()),
+                took == null ? "" : " in " + Units.duration(took));
         m.excludedDatabases().forEach(e -> out.printf("  excluded %s: %s%n", e.database(), e.reason()));
         result.verdict().warnings().forEach(w -> out.println("  " + w.render().replace("\n", "\n  ")));
-        out.flush();
-        return 0;
     }
 }

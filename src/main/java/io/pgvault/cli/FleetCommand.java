@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Dependent
 @Unremovable
 @Command(name = "fleet", description = "Back up the registered servers through the backup queue (pgvault-backups).",
-        subcommands = {FleetRunCommand.class})
+        subcommands = {FleetRunCommand.class},
+        footer = {"%nExample:", "  bin/pgvault fleet run --workers 2"})
 public class FleetCommand {
 }

@@ -4,9 +4,13 @@ import io.pgvault.fanout.FleetRun;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import io.pgvault.matrix.Units;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -16,7 +20,8 @@ import java.util.concurrent.Callable;
  */
 @Dependent
 @Unremovable
-@Command(name = "run", description = "One scheduler pass, then the queued backups in this process with N workers.")
+@Command(name = "run", description = "One scheduler pass, then the queued backups in this process with N workers.",
+        footer = {"%nExample:", "  bin/pgvault fleet run --workers 2"})
 public class FleetRunCommand implements Callable<Integer> {
 
     @Inject
@@ -25,6 +30,9 @@ public class FleetRunCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1", description = "Backups run at once (1-16; default 1).")
     int workers;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         if (workers < 1 || workers > 16) {
@@ -32,24 +40,30 @@ public class FleetRunCommand implements Callable<Integer> {
                     + "two cores: each backup runs pg_dump and compression).");
             return 2;
         }
-        FleetRun.Summary s = fleet.run(workers);
-        System.out.printf("scheduler pass: %d backup(s) queued, %d server(s) skipped%n", s.pass().queued().size(),
+        FleetRun.Summary s;
+        try (var live = output.progress()) {
+            s = fleet.run(workers);
+        }
+        output.print(s, out -> printSummary(out, s));
+        return s.lines().stream().anyMatch(l -> l.error() != null) ? 1 : 0;
+    }
+
+    private static void printSummary(PrintWriter out, FleetRun.Summary s) {
+        out.printf("scheduler pass: %d backup(s) queued, %d server(s) skipped%n", s.pass().queued().size(),
                 s.pass().failures().size());
-        s.pass().failures().forEach(f -> System.out.println("  skipped " + f.replace('\n', ' ')));
-        System.out.printf("%-24s %-20s %-16s %12s %9s %8s %8s%n", "SERVER", "RESULT", "BACKUP", "BYTES", "SECONDS",
-                "MB/S", "ATTEMPTS");
-        long failed = 0;
+        s.pass().failures().forEach(f -> out.println("  skipped " + f.replace('\n', ' ')));
+        String format = "%-24s %-20s %-16s %10s %9s %12s %8s%n";
+        out.printf(format, "SERVER", "RESULT", "BACKUP", "SIZE", "TOOK", "RATE", "ATTEMPTS");
         for (FleetRun.Line l : s.lines()) {
-            double mbps = l.seconds() > 0 ? l.bytes() / 1e6 / l.seconds() : 0;
-            System.out.printf("%-24s %-20s %-16s %12d %9.2f %8.2f %8d%n", l.server(), l.result(),
-                    l.backupId() == null ? "-" : l.backupId(), l.bytes(), l.seconds(), mbps, l.attempts());
+            Duration took = Duration.ofMillis(Math.round(l.seconds() * 1000));
+            String rate = Units.rate(l.bytes(), took);
+            out.printf(format, l.server(), l.result(), l.backupId() == null ? "-" : l.backupId(),
+                    Units.bytes(l.bytes()), Units.duration(took), rate.isEmpty() ? "-" : rate, l.attempts());
             if (l.error() != null) {
-                failed++;
-                System.out.println("  " + l.error().replace("\n", "\n  "));
+                out.println("  " + l.error().replace("\n", "\n  "));
             }
         }
-        System.out.printf("fleet run: %d message(s) handled by %d worker(s) in %.2f s%n", s.lines().size(), s.workers(),
-                s.wallSeconds());
-        return failed == 0 ? 0 : 1;
+        out.printf("fleet run: %d message(s) handled by %d worker(s) in %s%n", s.lines().size(), s.workers(),
+                Units.duration(Duration.ofMillis(Math.round(s.wallSeconds() * 1000))));
     }
 }

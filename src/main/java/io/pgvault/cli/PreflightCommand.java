@@ -7,6 +7,7 @@ import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,7 +21,9 @@ import java.util.concurrent.Callable;
  */
 @Dependent
 @Unremovable
-@Command(name = "preflight", description = "Judge the server and vault against the support matrix; exit 0 only if nothing is violated.")
+@Command(name = "preflight", description = "Judge the server and vault against the support matrix; exit 0 when allowed "
+        + "(warnings alone included), 3 when refused.",
+        footer = {"%nExample:", "  bin/pgvault preflight --server prod-eu"})
 public class PreflightCommand implements Callable<Integer> {
 
     /** Exit code of a verdict with errors (the same as a refused backup). */
@@ -41,13 +44,15 @@ public class PreflightCommand implements Callable<Integer> {
     @Option(names = "--type", defaultValue = "full", description = "Backup type to judge: full (incremental and differential are refused).")
     String type;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         var parsed = BackupTypes.parse(type, "--type ");
         var verdict = (server == null || server.isBlank() ? backups.preflight(parsed, Instant.now())
                 : backups.preflight(registry.require(server), parsed, Instant.now())).verdict();
-        spec.commandLine().getOut().print(verdict.renderTable());
-        spec.commandLine().getOut().flush();
+        output.print(verdict, out -> out.print(verdict.renderTable()));
         return verdict.allowed() ? 0 : REFUSED;
     }
 }

@@ -6,9 +6,12 @@ import io.pgvault.retention.RetentionService;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import io.pgvault.matrix.Units;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code pgvault prune}: apply the retention policy; {@code --dry-run} prints what would go and why. */
@@ -16,7 +19,8 @@ import java.util.concurrent.Callable;
 @Unremovable
 @Command(name = "prune", description = "Delete the backups the retention policy (PGVAULT_RETENTION_*) no longer keeps, "
         + "and the leftovers of dead runs. Never the newest backup, an immutable or legally held one, or anything "
-        + "while the newest backup failed verification.")
+        + "while the newest backup failed verification.",
+        footer = {"%nExample:", "  bin/pgvault prune --dry-run --json"})
 public class PruneCommand implements Callable<Integer> {
 
     @Inject
@@ -34,6 +38,9 @@ public class PruneCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Server name (default: PGVAULT_SERVER_NAME).")
     String server;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         String s = server == null || server.isBlank() ? config.serverName() : server;
@@ -41,26 +48,31 @@ public class PruneCommand implements Callable<Integer> {
         RetentionService.Outcome o = registry.get(s).filter(r -> !r.entry().readOnly())
                 .map(r -> retention.prune(s, r.entry().policy().retention(), dryRun))
                 .orElseGet(() -> retention.prune(s, dryRun));
+        output.print(o, out -> printPlan(out, o));
+        o.failures().forEach(f -> System.err.println("pgvault: " + f));
+        return o.failures().isEmpty() ? 0 : 1;
+    }
+
+    private void printPlan(PrintWriter out, RetentionService.Outcome o) {
         var plan = o.plan();
-        System.out.printf("retention of server %s at %s: %s%s%n", plan.server(), plan.now(), plan.policy(),
+        out.printf("retention of server %s at %s: %s%s%n", plan.server(), plan.now(), plan.policy(),
                 dryRun ? " (dry run: nothing is deleted)" : "");
         if (plan.blockedBy() != null) {
-            System.out.println("BLOCKED: " + plan.blockedBy());
+            out.println("BLOCKED: " + plan.blockedBy());
         }
-        System.out.printf("%-18s %-9s %-7s %12s  %s%n", "BACKUP", "WEEK", "ACTION", "BYTES", "WHY");
+        out.printf("%-18s %-9s %-7s %10s  %s%n", "BACKUP", "WEEK", "ACTION", "SIZE", "WHY");
         for (var d : plan.backups()) {
             String action = d.delete() ? (dryRun ? "delete" : o.deleted().contains(d.backupId()) ? "deleted" : "FAILED") : "keep";
-            System.out.printf("%-18s %-9s %-7s %12d  %s%n", d.backupId(), d.isoWeek(), action, d.bytes(),
+            out.printf("%-18s %-9s %-7s %10s  %s%n", d.backupId(), d.isoWeek(), action, Units.bytes(d.bytes()),
                     String.join("; ", d.reasons()));
         }
         for (var c : plan.cleanups()) {
-            System.out.printf("%-18s %-9s %-7s %12s  %s%n", c.backupId(), c.isoWeek() == null ? "" : c.isoWeek(),
+            out.printf("%-18s %-9s %-7s %10s  %s%n", c.backupId(), c.isoWeek() == null ? "" : c.isoWeek(),
                     dryRun ? "clean" : o.cleaned().contains(c.backupId()) ? "cleaned" : "FAILED", "", c.reason());
         }
         long bytes = plan.deletions().stream().mapToLong(RetentionService.Decision::bytes).sum();
-        System.out.printf("%d kept, %d %s (%d bytes), %d leftover(s) of dead runs%n", plan.kept().size(),
-                plan.deletions().size(), dryRun ? "would be deleted" : "deleted", bytes, plan.cleanups().size());
-        o.failures().forEach(f -> System.err.println("pgvault: " + f));
-        return o.failures().isEmpty() ? 0 : 1;
+        out.printf("%d kept, %d %s (%s), %d leftover(s) of dead runs%n", plan.kept().size(),
+                plan.deletions().size(), dryRun ? "would be deleted" : "deleted", Units.bytes(bytes),
+                plan.cleanups().size());
     }
 }

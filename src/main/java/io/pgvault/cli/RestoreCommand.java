@@ -9,7 +9,9 @@ import io.pgvault.restore.TargetGuard;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import io.pgvault.matrix.Units;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -19,7 +21,9 @@ import java.util.concurrent.Callable;
 /** {@code pgvault restore}: restore a backup as files into a container and wait until it ends. */
 @Dependent
 @Unremovable
-@Command(name = "restore", description = "Restore a backup as files into a container; waits until the restore ends.")
+@Command(name = "restore", description = "Restore a backup as files into a container; waits until the restore ends.",
+        footer = {"%nExample:", "  bin/pgvault restore --backup latest --create-container \\",
+                "      --target-container-url \"https://acct.blob.core.windows.net/restores?$SAS\""})
 public class RestoreCommand implements Callable<Integer> {
 
     @Inject
@@ -52,6 +56,9 @@ public class RestoreCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT6H", description = "How long to wait (ISO-8601 duration).")
     Duration timeout;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws InterruptedException {
         String s = server == null ? config.serverName() : server;
@@ -60,10 +67,15 @@ public class RestoreCommand implements Callable<Integer> {
             targets.open(checked, false).createIfMissing();
         }
         var accepted = restores.start(new RestoreRequest(s, backup, target, recoveryOption, databases, null, null));
-        System.out.printf("restore %s of backup %s started%n", accepted.restoreId(), accepted.backupId());
-        JobRecord job = restores.await(s, accepted.restoreId(), timeout);
-        System.out.printf("restore %s: %s, %d/%d files, %d bytes%n", job.id(), job.state(), job.filesDone(),
-                job.filesTotal(), job.bytes());
+        if (!output.json()) {
+            output.out().printf("restore %s of backup %s started%n", accepted.restoreId(), accepted.backupId());
+        }
+        JobRecord job;
+        try (var live = output.progress()) {
+            job = restores.await(s, accepted.restoreId(), timeout);
+        }
+        output.print(job, out -> out.printf("restore %s: %s, %d/%d files, %s%n", job.id(), job.state(),
+                job.filesDone(), job.filesTotal(), Units.bytes(job.bytes())));
         if (!JobRecord.SUCCEEDED.equals(job.state())) {
             System.err.println("pgvault: " + (job.error() == null ? "restore did not finish in " + timeout
                     : job.error().message()));

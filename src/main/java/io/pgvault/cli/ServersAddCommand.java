@@ -8,6 +8,7 @@ import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,7 +23,9 @@ import java.util.concurrent.Callable;
  */
 @Dependent
 @Unremovable
-@Command(name = "add", description = "Protect a server: run its preflight and save it in the registry.")
+@Command(name = "add", description = "Protect a server: run its preflight and save it in the registry.",
+        footer = {"%nExample:", "  bin/pgvault servers add prod-eu --host pg.example.com --user backup \\",
+                "      --password-env PGVAULT_SECRET_PROD"})
 public class ServersAddCommand implements Callable<Integer> {
 
     @Inject
@@ -65,6 +68,9 @@ public class ServersAddCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Save the server even if its preflight refuses it (it shows as refused).")
     boolean force;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         String a = passwordEnv != null ? "password" : auth;
@@ -82,16 +88,16 @@ public class ServersAddCommand implements Callable<Integer> {
             err.flush();
             return PreflightCommand.REFUSED;
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("server %s %s: preflight %s%n", answer.server(), answer.created() ? "registered" : "changed",
-                answer.allowed() ? "passed" : "REFUSED (saved with --force; it shows as refused)");
-        if (answer.verdict() != null && !answer.allowed()) {
-            out.print(answer.verdict().renderTable());
-        }
-        if (answer.preflightError() != null) {
-            out.println(answer.preflightError());
-        }
-        out.flush();
+        output.print(answer, out -> {
+            out.printf("server %s %s: preflight %s%n", answer.server(), answer.created() ? "registered" : "changed",
+                    answer.allowed() ? "passed" : "REFUSED (saved with --force; it shows as refused)");
+            if (answer.verdict() != null && !answer.allowed()) {
+                out.print(answer.verdict().renderTable());
+            }
+            if (answer.preflightError() != null) {
+                out.println(answer.preflightError());
+            }
+        });
         return 0;
     }
 }

@@ -6,6 +6,7 @@ import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -16,7 +17,8 @@ import java.util.concurrent.Callable;
 @Dependent
 @Unremovable
 @Command(name = "servers", description = "List the protected servers (the fleet view), failures first.",
-        subcommands = {ServersAddCommand.class, ServersRemoveCommand.class})
+        subcommands = {ServersAddCommand.class, ServersRemoveCommand.class},
+        footer = {"%nExample:", "  bin/pgvault servers --json"})
 public class ServersCommand implements Callable<Integer> {
 
     @Inject
@@ -25,12 +27,20 @@ public class ServersCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        var servers = view.servers();
+        output.print(servers, out -> printTable(out, servers));
+        return 0;
+    }
+
+    private static void printTable(PrintWriter out, java.util.List<ServerView> servers) {
         String format = "%-10s %-24s %-10s %-8s %-18s %-11s %-22s %s%n";
         out.printf(format, "WEEK", "SERVER", "STATE", "SLOT", "LAST BACKUP", "LAST JOB", "NEXT DUE", "PROBLEM");
-        for (ServerView s : view.servers()) {
+        for (ServerView s : servers) {
             String slot = s.policy().dayOfWeek().name().substring(0, 3) + " " + String.format("%02d", s.policy().hourUtc());
             String problem = s.overdue() != null ? overdue(s.overdue()) : s.lastJob() != null && s.lastJob().error() != null ? firstLine(s.lastJob().error())
                     : "refused".equals(s.weekStatus()) && s.preflight() != null && !s.preflight().problems().isEmpty()
@@ -42,8 +52,6 @@ public class ServersCommand implements Callable<Integer> {
                     s.nextDue() == null ? "-" : s.nextDue().toString(), problem);
         }
         out.println("* the settings server (PGVAULT_SERVER_NAME), read-only here");
-        out.flush();
-        return 0;
     }
 
     private static String overdue(io.pgvault.jobs.ServerStatus.Overdue o) {

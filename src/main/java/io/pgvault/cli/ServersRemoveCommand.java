@@ -7,6 +7,7 @@ import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,7 +22,8 @@ import java.util.concurrent.Callable;
  */
 @Dependent
 @Unremovable
-@Command(name = "remove", description = "Stop protecting a server; keep its backups unless --delete-backups.")
+@Command(name = "remove", description = "Stop protecting a server; keep its backups unless --delete-backups.",
+        footer = {"%nExample:", "  bin/pgvault servers remove prod-eu"})
 public class ServersRemoveCommand implements Callable<Integer> {
 
     @Inject
@@ -36,17 +38,21 @@ public class ServersRemoveCommand implements Callable<Integer> {
     @Option(names = "--delete-backups", description = "Delete every backup of the server too (cannot be undone).")
     boolean deleteBackups;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         UnprotectAnswer a = fleet.unprotect(new UnprotectRequest(name, !deleteBackups, deleteBackups ? name : null, null));
-        var out = spec.commandLine().getOut();
-        if (a.removed()) {
-            out.printf("server %s: protection stopped, %d backup(s) deleted, entry removed%n", a.server(),
-                    a.deletedBackups().size());
-        } else {
-            out.printf("server %s: protection stopped; its backups are kept (state %s)%n", a.server(), a.state().spelling());
-        }
-        out.flush();
+        output.print(a, out -> {
+            if (a.removed()) {
+                out.printf("server %s: protection stopped, %d backup(s) deleted, entry removed%n", a.server(),
+                        a.deletedBackups().size());
+            } else {
+                out.printf("server %s: protection stopped; its backups are kept (state %s)%n", a.server(),
+                        a.state().spelling());
+            }
+        });
         return 0;
     }
 }

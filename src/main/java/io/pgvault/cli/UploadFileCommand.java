@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
  */
 @Dependent
 @Unremovable
-@Command(name = "upload-file", description = "Upload a local file into the vault container (benchmark case b; not a backup).")
+@Command(name = "upload-file", description = "Upload a local file into the vault container (benchmark case b; not a backup).",
+        footer = {"%nExample:", "  bin/pgvault upload-file --file app.dump --blob bench/app.dump"})
 public class UploadFileCommand implements Callable<Integer> {
 
     @Inject

@@ -7,10 +7,14 @@ import io.pgvault.verify.VerifyService;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import io.pgvault.matrix.Units;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -19,7 +23,8 @@ import java.util.concurrent.Callable;
 @Unremovable
 @Command(name = "verify", description = "Read backups back from the vault: size and SHA-256 of every file, each dump's "
         + "table of contents (pg_restore --list), optionally a test restore. Exit 0 only if every backup is good, "
-        + "4 if a file is damaged, 1 on other failures.")
+        + "4 if a file is damaged, 1 on other failures.",
+        footer = {"%nExample:", "  bin/pgvault verify --backup all --test-restore"})
 public class VerifyCommand implements Callable<Integer> {
 
     /** Exit code when verification found a damaged backup. */
@@ -41,17 +46,23 @@ public class VerifyCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT12H", description = "How long to wait (ISO-8601 duration).")
     Duration timeout;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws InterruptedException {
         VerifyAccepted accepted = verifies.start(new VerifyRequest(server, backup, testRestore));
         List<String> ids = accepted.jobs().stream().map(VerifyAccepted.Job::verifyId).toList();
-        System.out.printf("verifying %d backup(s) of %s%n", ids.size(), accepted.server());
+        if (!output.json()) {
+            output.out().printf("verifying %d backup(s) of %s%n", ids.size(), accepted.server());
+        }
+        List<JobRecord> jobs;
+        try (var live = output.progress()) {
+            jobs = new ArrayList<>(verifies.await(accepted.server(), ids, timeout));
+        }
+        output.print(jobs, out -> jobs.forEach(job -> printJob(out, job)));
         int exit = 0;
-        for (JobRecord job : verifies.await(accepted.server(), ids, timeout)) {
-            System.out.printf("%s %s: %s, %d/%d files, %d bytes%n", job.backupId(), job.id(), job.state(),
-                    job.filesDone(), job.filesTotal(), job.bytes());
-            job.progress().forEach(p -> System.out.printf("    %-44s %-10s %14d bytes %8.1f MB/s%s%n", p.name(),
-                    p.state(), p.bytes(), p.mbPerSecond(), p.detail() == null ? "" : ": " + p.detail()));
+        for (JobRecord job : jobs) {
             if (!JobRecord.SUCCEEDED.equals(job.state())) {
                 boolean damaged = job.error() != null && "integrity".equals(job.error().code());
                 exit = Math.max(exit, damaged ? DAMAGED : 1);
@@ -60,5 +71,12 @@ public class VerifyCommand implements Callable<Integer> {
             }
         }
         return exit;
+    }
+
+    private static void printJob(PrintWriter out, JobRecord job) {
+        out.printf("%s %s: %s, %d/%d files, %s%n", job.backupId(), job.id(), job.state(), job.filesDone(),
+                job.filesTotal(), Units.bytes(job.bytes()));
+        job.progress().forEach(p -> out.printf("    %-44s %-10s %10s%s%s%n", p.name(), p.state(),
+                Units.bytes(p.bytes()), JobsCommand.rate(p), p.detail() == null ? "" : ": " + p.detail()));
     }
 }

@@ -179,16 +179,16 @@ public final class SupportMatrix {
                 .sorted(Comparator.comparingLong(DatabaseFacts::sizeBytes).reversed()
                         .thenComparing(DatabaseFacts::name))
                 .limit(3)
-                .map(db -> db.name() + " " + ByteSizes.humanAndExact(db.sizeBytes()))
+                .map(db -> db.name() + " " + Units.bytesAndExact(db.sizeBytes()))
                 .collect(Collectors.joining(", "));
         found.add(MatrixRule.SERVER_SIZE.violation(
-                "server size " + ByteSizes.human(total) + " exceeds the limit of "
-                        + ByteSizes.human(policy.maxServerSizeBytes()),
-                "included databases total " + ByteSizes.humanAndExact(total) + " over "
+                "server size " + Units.bytes(total) + " exceeds the limit of "
+                        + Units.bytes(policy.maxServerSizeBytes()),
+                "included databases total " + Units.bytesAndExact(total) + " over "
                         + selection.included().size() + " database(s); limit "
-                        + ByteSizes.humanAndExact(policy.maxServerSizeBytes()) + "; largest: " + largest,
+                        + Units.bytesAndExact(policy.maxServerSizeBytes()) + "; largest: " + largest,
                 "Bring the databases that would be backed up under "
-                        + ByteSizes.human(policy.maxServerSizeBytes())
+                        + Units.bytes(policy.maxServerSizeBytes())
                         + " in total (sum of pg_database_size): drop or move data out of the largest databases,"
                         + " or move databases to another server and back that up separately."));
     }
@@ -250,9 +250,9 @@ public final class SupportMatrix {
                 .sorted(Comparator.comparing(ByteaFacts::qualifiedName))
                 .forEach(c -> found.add(MatrixRule.BYTEA_LIMIT.violation(
                         "column " + c.qualifiedName() + " holds a bytea value larger than "
-                                + ByteSizes.human(policy.maxByteaBytes()),
-                        "largest value in " + c.qualifiedName() + ": " + ByteSizes.humanAndExact(c.maxValueBytes())
-                                + "; limit " + ByteSizes.humanAndExact(policy.maxByteaBytes()),
+                                + Units.bytes(policy.maxByteaBytes()),
+                        "largest value in " + c.qualifiedName() + ": " + Units.bytesAndExact(c.maxValueBytes())
+                                + "; limit " + Units.bytesAndExact(policy.maxByteaBytes()),
                         "Shrink or move the values above the limit (for example into Blob Storage, keeping a"
                                 + " reference in the row). Find them in database " + c.database() + " with: SELECT ctid,"
                                 + " octet_length(" + ident(c.column()) + ") FROM " + ident(c.schema()) + "."

@@ -3,7 +3,10 @@ package io.pgvault.matrix;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A fixed-width text table whose cells wrap at word boundaries; for the CLI. */
+/**
+ * A fixed-width text table whose cells wrap at word boundaries; for the CLI. Rows follow each other without blank
+ * lines; the first column should never be empty (it marks where a row starts).
+ */
 final class TextTable {
 
     private static final String GAP = "  ";
@@ -36,11 +39,9 @@ final class TextTable {
             rules[i] = "-".repeat(widths[i]);
         }
         appendLine(sb, rules);
-        for (int r = 0; r < rows.size(); r++) {
-            if (r > 0) {
-                sb.append('\n'); // a blank line between rows: wrapped cells would otherwise run together
-            }
-            appendRow(sb, rows.get(r));
+        // no blank line between rows: a row starts where its first column has text, its wrapped lines leave it blank
+        for (String[] row : rows) {
+            appendRow(sb, row);
         }
         return sb.toString();
     }

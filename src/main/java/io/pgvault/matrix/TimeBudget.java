@@ -44,7 +44,7 @@ public final class TimeBudget {
         for (TimeBudgetFacts.PastBackup b : usable) {
             slowest = b.bytesPerSecond() < slowest.bytesPerSecond() ? b : slowest;
         }
-        String runs = usable.stream().map(b -> b.backupId() + " " + ByteSizes.human(b.databaseBytes()) + " in "
+        String runs = usable.stream().map(b -> b.backupId() + " " + Units.bytes(b.databaseBytes()) + " in "
                 + human(b.took())).collect(Collectors.joining(", "));
         return new Estimate(duration(databaseBytes, slowest.bytesPerSecond()), slowest.bytesPerSecond(),
                 "slowest of the last " + usable.size() + " backup(s) (" + runs + "): " + rate(slowest.bytesPerSecond()));
@@ -67,7 +67,7 @@ public final class TimeBudget {
                 : "estimated backup duration " + human(e.duration()) + " exceeds the 60 minutes Functions Premium"
                         + " guarantees an execution: the instance may be recycled before the backup commits";
         found.add(MatrixRule.TIME_BUDGET.violation(problem,
-                "included databases " + ByteSizes.humanAndExact(bytes) + " at " + rate(e.bytesPerSecond()) + " ("
+                "included databases " + Units.bytesAndExact(bytes) + " at " + rate(e.bytesPerSecond()) + " ("
                         + e.basis() + "); function timeout " + human(facts.functionTimeout()) + "; parallelism "
                         + facts.parallelism() + "; largest database " + largest(selection),
                 "Shorten the backup: raise pgvault.backup.parallelism (now " + facts.parallelism() + "; databases are"
@@ -79,7 +79,7 @@ public final class TimeBudget {
 
     private static String largest(DatabaseSelection selection) {
         return selection.included().stream().max(java.util.Comparator.comparingLong(DatabaseFacts::sizeBytes))
-                .map(db -> db.name() + " " + ByteSizes.human(db.sizeBytes())).orElse("none");
+                .map(db -> db.name() + " " + Units.bytes(db.sizeBytes())).orElse("none");
     }
 
     private static Duration duration(long bytes, long bytesPerSecond) {
@@ -87,21 +87,10 @@ public final class TimeBudget {
     }
 
     static String rate(long bytesPerSecond) {
-        return ByteSizes.human(bytesPerSecond) + "/s";
+        return Units.bytesPerSecond(bytesPerSecond);
     }
 
-    /** 1h 05m, 12m 30s, 3.2s, 50 ms. */
     static String human(Duration d) {
-        long s = d.toSeconds();
-        if (s >= 3600) {
-            return String.format("%dh %02dm", s / 3600, (s % 3600) / 60);
-        }
-        if (s >= 60) {
-            return String.format("%dm %02ds", s / 60, s % 60);
-        }
-        if (d.toMillis() < 1000) {
-            return d.toMillis() + " ms";
-        }
-        return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+        return Units.duration(d);
     }
 }

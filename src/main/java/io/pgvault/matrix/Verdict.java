@@ -76,7 +76,7 @@ public record Verdict(List<Violation> violations, DatabaseSelection selection) {
         }
         if (!selection.isEmpty()) {
             sb.append("\nIncluded databases: ").append(selection.included().size()).append(", ")
-                    .append(ByteSizes.humanAndExact(selection.includedSizeBytes()));
+                    .append(Units.bytesAndExact(selection.includedSizeBytes()));
             if (!selection.included().isEmpty()) {
                 sb.append(": ").append(String.join(", ", selection.includedNames()));
             }

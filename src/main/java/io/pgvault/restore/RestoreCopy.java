@@ -7,8 +7,10 @@ import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.jobs.JobContext;
 import io.pgvault.jobs.JobRecord;
+import io.pgvault.jobs.LiveMeters;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.Stopwatch;
+import io.pgvault.matrix.Units;
 import io.pgvault.restore.targets.TargetClients;
 import io.pgvault.restore.targets.TargetContainer;
 import io.pgvault.vault.BackupLayout;
@@ -79,9 +81,10 @@ public class RestoreCopy {
             long readBack = target.verify(plan.manifest(), plan.prefix(),                              // 4.
                     plan.verifyMode().readsBack(), run::beat);
             run.save(run.job().withState(JobRecord.SUCCEEDED, clock.instant()));
-            LOG.infof("Restore %s of backup %s finished: %d files, %d bytes copied server-side; verified (%s) with "
-                    + "%d bytes read back in %.1fs", run.job().id(), plan.manifest().backupId(),
-                    plan.manifest().files().size(), bytes, plan.verifyMode(), readBack, verifying.seconds());
+            LOG.infof("Restore %s of backup %s finished: %d files, %s copied server-side; verified (%s) with "
+                    + "%s read back in %s", run.job().id(), plan.manifest().backupId(), plan.manifest().files().size(),
+                    Units.bytesAndExact(bytes), plan.verifyMode(), Units.bytes(readBack),
+                    Units.duration(Duration.ofMillis(verifying.millis())));
         } catch (PgvaultException e) {
             jobs.fail(run.job(), JobRecord.FAILED, e, null);
         } catch (RuntimeException e) {
@@ -99,11 +102,16 @@ public class RestoreCopy {
         for (Manifest.File f : files) {
             Stopwatch copying = Stopwatch.start();
             String path = plan.prefix() + f.path();
-            try {
-                target.copy(path, sources.readUrl(path, sourceLife(f.bytes())), f.bytes(), run::beat);
-            } catch (RuntimeException e) {
-                vault.files().requireBackupFile(path); // a source that vanished: named as such
-                throw e;
+            // a server-side copy reports no bytes on the way: the live line shows the file until it is done
+            try (LiveMeters.Meter meter = LiveMeters.open("copy " + f.path(), f.bytes())) {
+                try {
+                    target.copy(path, sources.readUrl(path, sourceLife(f.bytes())), f.bytes(), run::beat);
+                    meter.set(f.bytes());
+                } catch (RuntimeException e) {
+                    meter.failed();
+                    vault.files().requireBackupFile(path); // a source that vanished: named as such
+                    throw e;
+                }
             }
             bytes += f.bytes();
             done.add(new JobRecord.Progress(f.path(), JobRecord.SUCCEEDED, f.bytes(),

@@ -3,6 +3,7 @@ package io.pgvault.verify;
 import com.github.luben.zstd.ZstdInputStream;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.errors.PgvaultException;
+import io.pgvault.jobs.LiveMeters;
 import io.pgvault.postgres.PgTools;
 import io.pgvault.vault.Manifest;
 import io.pgvault.vault.Sha256;
@@ -52,7 +53,8 @@ public class FileReadBack {
         }
         List<String> problems = new ArrayList<>();
         Sha256.Reading in = new Sha256.Reading(stored.get());
-        try (in) {
+        // the display polls the count the checksum keeps anyway: nothing added on the read path
+        try (in; LiveMeters.Meter meter = LiveMeters.openPolled("read " + f.path(), f.bytes(), in::bytes)) {
             if (Manifest.File.KIND_DATABASE.equals(f.kind())) {
                 tableOfContents(in, f).ifPresent(problems::add);
             }

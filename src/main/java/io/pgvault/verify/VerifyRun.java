@@ -5,6 +5,7 @@ import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
+import io.pgvault.jobs.LiveMeters;
 import io.pgvault.jobs.Stopwatch;
 import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.Manifest;
@@ -110,7 +111,12 @@ public class VerifyRun {
     private void testRestores(Steps steps, String prefix) {
         for (Manifest.File f : steps.manifest.databaseFiles()) {
             Stopwatch took = Stopwatch.start();
-            ScratchRestore.Outcome restored = scratch.restore(prefix, f);
+            ScratchRestore.Outcome restored;
+            // the live display shows its elapsed time only: pg_restore reads the dump at its own pace
+            try (LiveMeters.Meter meter = LiveMeters.open("test-restore " + f.path(), 0)) {
+                restored = scratch.restore(prefix, f);
+                meter.set(f.bytes());
+            }
             if (!restored.ok()) {
                 steps.damaged.add(f.path() + ": test restore failed: " + restored.problem());
             }

@@ -106,10 +106,19 @@ class RenderTest {
     }
 
     @Test
-    void byteSizesUseBinaryUnits() {
-        assertEquals("512 B", ByteSizes.human(512));
-        assertEquals("500.0 MiB", ByteSizes.human(524288000L));
-        assertEquals("1.0 TiB (1099511627776 bytes)", ByteSizes.humanAndExact(1L << 40));
-        assertEquals("1.5 KiB", ByteSizes.human(1536));
+    void tableRowsFollowEachOtherWithoutBlankLines() {
+        String table = new TextTable(new String[] {"RULE", "TEXT"}, new int[] {6, 12})
+                .row("first", "a cell long enough to wrap over three lines")
+                .row("second", "short").render();
+        assertEquals("""
+                RULE    TEXT
+                ------  ------------
+                first   a cell long
+                        enough to
+                        wrap over
+                        three lines
+                second  short
+                """, table);
+        assertTrue(table.lines().noneMatch(String::isBlank), table);
     }
 }
