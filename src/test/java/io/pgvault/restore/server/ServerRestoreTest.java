@@ -207,6 +207,17 @@ class ServerRestoreTest {
                     RecoveryOption.OVERWRITE, null), host);
             assertTrue(e.problem().contains("source") && e.evidence().contains(backup.systemIdentifier()), e.render());
         }
+        // a backup written before manifests recorded the identifier: the source (the settings server) is asked
+        Manifest old = new Manifest(backup.formatVersion(), backup.server(), backup.backupId(), backup.isoWeek(),
+                backup.type(), backup.startedAt(), backup.finishedAt(), backup.serverVersion(), backup.pgDumpVersion(),
+                backup.compression(), backup.totalBytes(), backup.files(), backup.excludedDatabases(),
+                backup.pgvaultVersion());
+        var e = Errors.assertKind(ErrorKind.RESTORE_TARGET, () -> restores.restore(SERVER, old,
+                new PgTarget("localhost", TestServices.pgPort(), "postgres", "disable", AuthMode.PASSWORD,
+                        "env:PGVAULT_PG_PASSWORD"), RecoveryOption.OVERWRITE, null));
+        assertTrue(e.problem().contains("source"), e.render());
+        assertTrue(restores.check(SERVER, old, target("127.0.0.1"), RecoveryOption.FAIL_IF_EXISTS).nonEmpty().isEmpty(),
+                "the other cluster is accepted");
     }
 
     /**
