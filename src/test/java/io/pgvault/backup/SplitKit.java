@@ -99,8 +99,12 @@ final class SplitKit {
         for (Manifest.File f : dump.files()) {
             Path file = Files.createTempFile("pgvault-part", ".dump");
             byte[] stored = TestServices.vaultContainer().getBlobClient(prefix + f.path()).downloadContent().toBytes();
-            Files.write(file, f.compression().startsWith("zstd") ? com.github.luben.zstd.Zstd.decompress(stored,
-                    (int) com.github.luben.zstd.Zstd.decompressedSize(stored)) : stored);
+            if (f.compression().startsWith("zstd")) { // streamed frames carry no content size
+                try (var in = new com.github.luben.zstd.ZstdInputStream(new java.io.ByteArrayInputStream(stored))) {
+                    stored = in.readAllBytes();
+                }
+            }
+            Files.write(file, stored);
             TestServices.Run list = TestServices.run(TestServices.pgPort(), null, Map.of(),
                     TestServices.pgBin().resolve("pg_restore").toString(), "-l", file.toString());
             if (list.stdout().lines().anyMatch(l -> l.contains(entry))) {
