@@ -29,7 +29,7 @@ final class BackupProgress {
     private final Clock clock;
     private final Map<String, Item> items = new LinkedHashMap<>();
     private JobRecord job;
-    private final int filesTotal;
+    private int filesTotal;
     private Instant lastReport;
     private final Map<String, Long> expectedBytes;
 
@@ -93,6 +93,11 @@ final class BackupProgress {
         LOG.infof("backup %s: %s done, %s read from the tool%s, %s stored", job.backupId(), name,
                 Units.bytes(item.bytes), rate.isEmpty() ? "" : " at " + rate, Units.bytesAndExact(storedBytes));
         item.bytes = storedBytes;
+    }
+
+    /** A database stored as {@code parts} files instead of one: the job's file count grows by the difference. */
+    synchronized void splitInto(int parts) {
+        filesTotal += parts - 1;
     }
 
     /** A dump that stopped without committing: its live meter ends as failed (the job records the error). */

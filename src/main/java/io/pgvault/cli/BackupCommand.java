@@ -89,7 +89,7 @@ public class BackupCommand implements Callable<Integer> {
         Duration took = job.startedAt() == null || job.endedAt() == null ? null
                 : Duration.between(job.startedAt(), job.endedAt());
         out.printf("backup %s committed: server %s, week %s, %d database(s), %s%s%n", m.backupId(), m.server(),
-                m.isoWeek(), m.databaseFiles().size(), Units.bytes(m.totalBytes()),
+                m.isoWeek(), m.databaseDumps().size(), Units.bytes(m.totalBytes()),
                 took == null ? "" : " in " + Units.duration(took));
         m.excludedDatabases().forEach(e -> out.printf("  excluded %s: %s%n", e.database(), e.reason()));
         result.verdict().warnings().forEach(w -> out.println("  " + w.render().replace("\n", "\n  ")));

@@ -72,8 +72,9 @@ public final class TimeBudget {
                         + facts.parallelism() + "; largest database " + largest(selection),
                 "Shorten the backup: raise pgvault.backup.parallelism (now " + facts.parallelism() + "; databases are"
                         + " dumped at once, up to one per core) on a larger Premium plan (EP2/EP3: more cores and"
-                        + " memory), or run it from bin/pgvault on a VM, which has no timeout. One large database is"
-                        + " dumped by one stream whatever the parallelism. Keep host.json functionTimeout and"
+                        + " memory), or run it from bin/pgvault on a VM, which has no timeout. A database larger than"
+                        + " pgvault.backup.split-database-bytes is dumped in parts by several streams at once: lower"
+                        + " it to spread a large database over the parallelism. Keep host.json functionTimeout and"
                         + " pgvault.backup.time-budget above the estimate."));
     }
 

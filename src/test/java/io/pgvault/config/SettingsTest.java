@@ -62,7 +62,7 @@ class SettingsTest {
 
     @Test
     void everyTypedSettingRefusesTextWithItsNameValueAndHint() {
-        assertEquals(30, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
+        assertEquals(31, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
         for (String name : Settings.typedNames()) {
             Settings s = settings(Map.of(name, "abc"));
             List<PgvaultException> problems = s.problems();
