@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Weekly, vaulted, full logical backups of a PostgreSQL server in Azure Blob Storage.",
         subcommands = {BackupCommand.class, PreflightCommand.class, ListCommand.class, RestoreCommand.class,
                 JobsCommand.class, FetchCommand.class, UploadFileCommand.class, VerifyCommand.class,
-                PruneCommand.class, ServersCommand.class, FleetCommand.class})
+                PruneCommand.class, ServersCommand.class, FleetCommand.class, DrillCommand.class,
+                DrillsCommand.class})
 public class PgvaultCommand {
 
     /** {@code --version}: the version the build wrote ({@link BuildInfo}). */

@@ -139,6 +139,25 @@ public final class ManifestCheck {
             if (f.reusedFrom() != null) {
                 match(BackupLayout.BACKUP_ID, f.reusedFrom(), field + ".reusedFrom");
             }
+            tables(f, database, field);
+        }
+    }
+
+    /** A database file's table statistics (optional): named tables, each once, sizes and counts not negative. */
+    private void tables(Manifest.File f, boolean database, String field) {
+        if (f.tables() == null) {
+            return;
+        }
+        require(database, field + ".tables", f.kind(), "records tables for a file that is no database dump", null);
+        Set<String> seen = new HashSet<>();
+        for (int t = 0; t < f.tables().size(); t++) {
+            Manifest.TableStat s = f.tables().get(t);
+            String at = field + ".tables[" + t + "]";
+            require(s != null && name(s.schema()) && name(s.table()), at, String.valueOf(s), "records a table without a valid name", null);
+            require(seen.add(s.schema() + "\0" + s.table()), at, s.schema() + "." + s.table(), "records a table twice", null);
+            // an estimate is -1 for a table the planner never analyzed; a count is never negative
+            require(s.bytes() >= 0 && s.rows() >= (s.exact() ? 0 : -1), at, s.schema() + "." + s.table() + " rows "
+                    + s.rows() + " bytes " + s.bytes(), "records a negative table size or row count", null);
         }
     }
 
