@@ -91,7 +91,7 @@ class ManifestCheckTest {
                 new Manifest.TableStat("-h", "ünï", -1, false, 0));
         assertDoesNotThrow(() -> ManifestCheck.check(manifest("15.18", "none", List.of(ROLES, withTables(good))), "pg1", ID));
         assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("public", "t", -1, true, 0))))),
-                "files[0].tables[0]: public.t rows -1");
+                "files[0].tables[0]: \"public.t rows -1");
         assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("public", "t", 1, false, -5))))),
                 "negative table size");
         assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("public", "", 1, true, 0))))),
