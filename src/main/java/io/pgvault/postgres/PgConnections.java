@@ -52,6 +52,11 @@ public class PgConnections {
         return new PgLogin(config.pg().user(), credentials.password());
     }
 
+    /** pgvault's role name (for messages; no secret is read). */
+    public String role() {
+        return config.pg().user();
+    }
+
     /** A session of pgvault's own role in one database of the configured server. */
     public Connection open(String database) throws SQLException {
         return open(database, pgvaultLogin());

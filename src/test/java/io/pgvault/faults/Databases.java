@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -78,6 +79,25 @@ final class Databases {
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * pgvault's snapshot sessions still inside their transaction (an ExportedSnapshot not closed): application
+     * pgvault-snapshot, idle in transaction. A closed one rolled back before the backup returned, then disconnected.
+     */
+    static List<String> openSnapshotSessions() {
+        try (Connection c = TestServices.connect(TestServices.pgPort(), "postgres");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pid || ' ' || datname || ' ' || state FROM pg_stat_activity "
+                        + "WHERE application_name = 'pgvault-snapshot' AND state LIKE 'idle in transaction%'")) {
+            List<String> open = new java.util.ArrayList<>();
+            while (rs.next()) {
+                open.add(rs.getString(1));
+            }
+            return open;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

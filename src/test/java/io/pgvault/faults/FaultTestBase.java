@@ -238,6 +238,8 @@ abstract class FaultTestBase {
                 "the catalog holds exactly the earlier backup");
         assertSlotFree();
         assertIntact(earlier);
+        // every database's exported snapshot was closed on the failure path (rolled back before the run returned)
+        assertEquals(List.of(), Databases.openSnapshotSessions(), "snapshot sessions left in their transaction");
         return job;
     }
 
