@@ -53,12 +53,21 @@ public class BackupPreflight {
     }
 
     /** What inspection found and what the matrix made of it. */
-    public record Result(ServerFacts server, String pgDumpVersion, Verdict verdict) {
+    /**
+     * The preflight's findings; {@code systemIdentifier} is the server's {@code pg_control_system()} identifier
+     * (recorded in the manifest), null if the login may not read it.
+     */
+    public record Result(ServerFacts server, String pgDumpVersion, Verdict verdict, String systemIdentifier) {
     }
 
     /** Starts the server's inspection (JDBC), which a backup overlaps with writing its job record. */
     CompletableFuture<ServerFacts> inspectAsync(Stopwatch since) {
         return CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed("server inspection", since, inspector::inspect)));
+    }
+
+    /** The server's system identifier (null if the login may not read it); connects now. */
+    public String systemIdentifier() {
+        return inspector.systemIdentifier();
     }
 
     /** Fails, naming every bad setting with its HINT, unless every setting can be used. */
@@ -85,6 +94,8 @@ public class BackupPreflight {
                 "pg_dump --version", since, tools::pgDumpVersion)));
         CompletableFuture<WeekSlot> weekSlot = CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed(
                 "week slot", since, () -> weeks.slot(server, WeekClaims.isoWeek(now), now))));
+        CompletableFuture<String> systemId = CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed(
+                "system identifier", since, inspector::systemIdentifier)));
         CompletableFuture<TimeBudgetFacts> budget = CompletableFuture.supplyAsync(JobContext.wrapSupplier(() -> timed(
                 "backup history", since, () -> timeBudget(server))));
         ServerFacts facts = join(inspection);
@@ -93,7 +104,7 @@ public class BackupPreflight {
         VaultFacts vaultFacts = new VaultFacts(settings.vaultAccessTier().toString(), config.vault().matrixPlacement());
         Verdict verdict = matrix().judgeBackup(new BackupFacts(facts,
                 new ToolFacts(pgDumpVersion, PgTools.major(pgDumpVersion)), vaultFacts, type, slot, join(budget)));
-        return new Result(facts, pgDumpVersion, verdict);
+        return new Result(facts, pgDumpVersion, verdict, join(systemId));
     }
 
     /** The time-budget rule's facts: this server's last backups, the function timeout, the parallelism. */

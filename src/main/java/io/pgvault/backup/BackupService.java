@@ -265,6 +265,6 @@ public class BackupService {
         return new Manifest(Manifest.FORMAT_VERSION, config.serverName(), backupId, WeekClaims.isoWeek(start),
                 BackupType.FULL.name(), start, clock.instant(), preflight.server().serverVersion(), preflight.pgDumpVersion(),
                 config.backup().compression().orElse(""), files.stream().mapToLong(Manifest.File::bytes).sum(), files, excluded,
-                BuildInfo.version());
+                BuildInfo.version(), preflight.systemIdentifier());
     }
 }

@@ -344,6 +344,14 @@ public interface PgvaultConfig {
          */
         Optional<List<String>> identityTargetAccounts();
 
+        /**
+         * Hosts a restore into a server ({@code targetServer}) may name although they are, or resolve to, a
+         * private, loopback or link-local address: comma-separated exact names or addresses. Empty (the default):
+         * such targets are refused, so a restore request cannot make pgvault reach into its own network. Locally
+         * and in tests: 127.0.0.1,localhost.
+         */
+        Optional<String> privateServerHosts();
+
         /** Tenant, subscription and region assumed for restore targets whose placement is not given. */
         Optional<String> targetTenantId();
 

@@ -96,7 +96,7 @@ public class Settings {
     private static final List<Function<PgvaultConfig, Object>> TEXT = List.of(PgvaultConfig::serverName,
             c -> c.pg().host(), c -> c.pg().user(), c -> c.pg().database(), c -> c.vault().container(),
             c -> VerifyMode.parse(c.restore().verify()), c -> c.verify().scratchRole(),
-            c -> new Settings(c).fleetAllowedHosts());
+            c -> new Settings(c).fleetAllowedHosts(), c -> new Settings(c).restorePrivateServerHosts());
 
     /** Every bad setting, each as its own error (name, value, HINT); empty when every setting can be used. */
     public List<PgvaultException> problems() {
@@ -207,6 +207,21 @@ public class Settings {
     }
 
     /** Zero is allowed: a failed message is offered again at once (tests, a drained local run). */
+    /** Exact host names or addresses a restore into a server may name although private or loopback; may be empty. */
+    public List<String> restorePrivateServerHosts() {
+        String name = "PGVAULT_RESTORE_PRIVATE_SERVER_HOSTS";
+        List<String> entries = Arrays.stream(config.restore().privateServerHosts().orElse("").split(","))
+                .map(String::trim).filter(e -> !e.isEmpty()).toList();
+        for (String entry : entries) {
+            if (!entry.matches("[A-Za-z0-9._:-]{1,253}")) {
+                throw SettingText.bad(name, entry, "has an entry that is not a host name or address",
+                        "Set " + name + " to a comma-separated list of exact hosts, such as 10.0.0.5,pg.internal, or"
+                                + " delete it (then private, loopback and link-local targets are refused).");
+            }
+        }
+        return entries;
+    }
+
     /** Exact host names or addresses, or {@code *.domain}; at least one. */
     public List<String> fleetAllowedHosts() {
         String name = "PGVAULT_FLEET_ALLOWED_HOSTS";

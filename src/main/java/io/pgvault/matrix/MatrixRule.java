@@ -80,7 +80,12 @@ public enum MatrixRule {
             "Restores are supported across regions (Azure Paired) and across subscriptions within the same tenant."),
     /** Backup files in the Archive tier. */
     RESTORE_SOURCE_ARCHIVED("restore-source-archived", Severity.ERROR,
-            "Vaulted backup doesn't support storage in archive tier.");
+            "Vaulted backup doesn't support storage in archive tier."),
+    /**
+     * A restore straight into a PostgreSQL server: allowed, and said to be pgvault's own (a NOTE). No matrix line:
+     * the matrix restores only as files, so there is none to quote.
+     */
+    RESTORE_INTO_SERVER("restore-into-server", Severity.NOTE, "");
 
     private final String id;
     private final Severity severity;

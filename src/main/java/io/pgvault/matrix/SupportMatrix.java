@@ -55,6 +55,8 @@ import java.util.stream.Collectors;
  *       the vault's region nor paired with it ({@link RegionPairs}). Another subscription is fine.</li>
  *   <li>{@code restore-source-archived} (ERROR): backup files in the Archive tier.</li>
  *   <li>{@code region-availability} (WARNING): target region in preview.</li>
+ *   <li>{@code restore-into-server} (NOTE): a restore straight into a server, pgvault's extension beyond the
+ *       matrix (which restores only as files); never refuses.</li>
  * </ul>
  *
  * <h2>The weekly slot: design decision</h2>
@@ -165,6 +167,7 @@ public final class SupportMatrix {
         Map<String, String> regions = new LinkedHashMap<>();
         regions.put("restore target", f.target().region());
         checkRegionAvailability(regions, found);
+        noteIntoServer(f, found);
         return new Verdict(found, DatabaseSelection.empty());
     }
 
@@ -366,6 +369,18 @@ public final class SupportMatrix {
                 "backup " + f.backupId() + "; requested databases: " + String.join(", ", f.requestedDatabases()),
                 "Restore the whole backup (request no databases), then pg_restore only the database you need from"
                         + " its file among the restored files."));
+    }
+
+    /** A restore into a server is judged by the same rules; the note says it goes beyond the matrix. */
+    private static void noteIntoServer(RestoreFacts f, List<Violation> found) {
+        if (!f.intoServer()) {
+            return;
+        }
+        found.add(MatrixRule.RESTORE_INTO_SERVER.violation(
+                "restoring into a PostgreSQL server is pgvault's extension beyond the support matrix",
+                "backup " + f.backupId() + " is restored straight into a server (targetServer)",
+                "Nothing to fix: the matrix's restore rules (whole backup, placement, no archived files) still apply;"
+                        + " to stay within the matrix, restore as files (targetContainerUrl) and run restore.sh."));
     }
 
     private void checkRestorePlacement(RestoreFacts f, List<Violation> found) {

@@ -38,6 +38,11 @@ public record Verdict(List<Violation> violations, DatabaseSelection selection) {
         return bySeverity(Severity.WARNING);
     }
 
+    /** The notes: information, neither refusing nor warning (e.g. pgvault's extensions beyond the matrix). */
+    public List<Violation> notes() {
+        return bySeverity(Severity.NOTE);
+    }
+
     /** The violations of one rule (e.g. every {@code bytea-limit} column). */
     public List<Violation> violationsOf(String ruleId) {
         return violations.stream().filter(v -> v.ruleId().equals(ruleId)).toList();
@@ -66,7 +71,8 @@ public record Verdict(List<Violation> violations, DatabaseSelection selection) {
             sb.append("Support matrix: no violations.\n");
         } else {
             sb.append("Support matrix: ").append(errors().size()).append(" error(s), ")
-                    .append(warnings().size()).append(" warning(s)").append(allowed() ? "" : "; refused").append(".\n\n");
+                    .append(warnings().size()).append(" warning(s)")
+                    .append(notes().isEmpty() ? "" : ", " + notes().size() + " note(s)").append(allowed() ? "" : "; refused").append(".\n\n");
             TextTable table = new TextTable(VIOLATION_HEADERS, VIOLATION_WIDTHS);
             for (Violation v : violations) {
                 table.row(v.severity().name(), v.ruleId(), v.problem(), nullToEmpty(v.evidence()),

@@ -108,6 +108,22 @@ public class ServerInspector {
     }
 
     /**
+     * The server's {@code pg_control_system().system_identifier} (decimal): the same for every name or address the
+     * cluster is reached under. Null if this login may not read it (a server that revoked the function).
+     */
+    public String systemIdentifier() {
+        try (Connection c = connections.open(config.pg().database()); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT system_identifier::pg_catalog.text FROM pg_catalog.pg_control_system()")) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                return null; // insufficient privilege: the manifest records none, a restore then asks the source
+            }
+            throw unavailable(config.pg().database(), e);
+        }
+    }
+
+    /**
      * What the session on the maintenance database finds about the whole server.
      *
      * @param noConnect database → why the role may not connect to it

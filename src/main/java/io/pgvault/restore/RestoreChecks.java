@@ -68,6 +68,15 @@ public class RestoreChecks {
 
     /** The support matrix's verdict on this restore (archived files, placement); refused unless allowed. */
     private void judge(RestoreRequest request, Manifest manifest) {
+        judge(manifest, request.databases(), request.targetRegion(), request.targetTenantId(), false);
+    }
+
+    /**
+     * The support matrix's verdict on a restore of {@code manifest} (archived files, placement, item level; and for
+     * a restore into a server the note that it goes beyond the matrix); throws MATRIX_REFUSED unless allowed.
+     * {@code region}/{@code tenant} describe the target (null: pgvault.restore.target-region/-tenant-id).
+     */
+    public Verdict judge(Manifest manifest, List<String> databases, String region, String tenant, boolean intoServer) {
         List<String> archived = new ArrayList<>();
         for (Manifest.File f : manifest.files()) {
             if (vault.files().backupFileArchived(BackupLayout.backupPrefix(manifest.server(), manifest.backupId()) + f.path())) {
@@ -76,18 +85,22 @@ public class RestoreChecks {
         }
         Placement vaultPlacement = config.vault().matrixPlacement();
         Placement targetPlacement = new Placement(
-                Optional.ofNullable(request.targetTenantId()).or(() -> config.restore().targetTenantId()).orElse(null),
-                null, Optional.ofNullable(request.targetRegion()).or(() -> config.restore().targetRegion()).orElse(null));
+                Optional.ofNullable(tenant).or(() -> config.restore().targetTenantId()).orElse(null),
+                null, Optional.ofNullable(region).or(() -> config.restore().targetRegion()).orElse(null));
         Verdict verdict = new SupportMatrix(new MatrixPolicy(new Settings(config).maxServerSizeBytes(),
                 new Settings(config).maxByteaBytes())).judgeRestore(new RestoreFacts(manifest.backupId(),
-                request.databases() == null ? List.of() : request.databases(), vaultPlacement, targetPlacement, archived));
+                databases == null ? List.of() : databases, vaultPlacement, targetPlacement, archived, intoServer));
         if (!verdict.allowed()) {
             throw new MatrixRefusedException("Restore of backup " + manifest.backupId(), verdict);
         }
+        return verdict;
     }
 
-    /** The backup's roles.sql as stored, checked against its manifest; null if the backup has none. */
-    private byte[] rolesScript(Manifest manifest, String prefix) {
+    /**
+     * The backup's roles.sql as stored, checked against its manifest; null if the backup has none. Public: the
+     * restore into a server reads it the same way.
+     */
+    public byte[] rolesScript(Manifest manifest, String prefix) {
         Manifest.File roles = manifest.files().stream().filter(f -> RestoreKit.ROLES.equals(f.path())).findFirst()
                 .orElse(null);
         if (roles == null) {

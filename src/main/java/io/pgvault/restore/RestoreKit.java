@@ -61,8 +61,11 @@ public final class RestoreKit {
         return out;
     }
 
-    /** The two filtered roles files. The script is handled byte for byte (ISO-8859-1), whatever its encoding. */
-    static Map<String, byte[]> roles(Manifest m, byte[] rolesSql) {
+    /**
+     * The two filtered roles files. The script is handled byte for byte (ISO-8859-1), whatever its encoding. Public:
+     * the restore into a server runs {@link #ROLES_MANAGED} from here, the very file restore.sh runs.
+     */
+    public static Map<String, byte[]> roles(Manifest m, byte[] rolesSql) {
         SqlScript script;
         Map<String, byte[]> out = new LinkedHashMap<>();
         try {

@@ -7,6 +7,7 @@ import io.pgvault.jobs.JobContext;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.JobWatch;
+import io.pgvault.restore.server.ServerRestoreJobs;
 import io.pgvault.restore.targets.TargetChecks;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,9 +31,11 @@ public class RestoreService {
     private final RestoreMarker marker;
     private final TargetChecks targetChecks;
     private final RestoreCopy copy;
+    private final ServerRestoreJobs serverRestores;
 
     public RestoreService(BackupLookup backups, JobStore jobs, JobWatch watch, RestoreChecks checks,
-            RestoreMarker marker, TargetChecks targetChecks, RestoreCopy copy) {
+            RestoreMarker marker, TargetChecks targetChecks, RestoreCopy copy, ServerRestoreJobs serverRestores) {
+        this.serverRestores = serverRestores;
         this.backups = backups;
         this.jobs = jobs;
         this.watch = watch;
@@ -42,8 +45,21 @@ public class RestoreService {
         this.copy = copy;
     }
 
-    /** Validates the request and starts the copy in the background; returns at once. */
+    /**
+     * Validates the request and starts the copy (or, with {@code targetServer}, the restore into that server) in the
+     * background; returns at once.
+     */
     public RestoreAccepted start(RestoreRequest request) {
+        if (request != null && (request.targetServer() != null) == (request.targetContainerUrl() != null)) {
+            throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A restore needs exactly one target.",
+                    request.targetServer() == null ? "neither targetContainerUrl nor targetServer is given"
+                            : "both targetContainerUrl and targetServer are given",
+                    "Give targetContainerUrl (restore as files into a container) or targetServer (restore into a"
+                            + " PostgreSQL server: {\"host\":…,\"port\":5432,\"user\":…,\"auth\":\"entra\"}), not both.");
+        }
+        if (request != null && request.targetServer() != null) {
+            return serverRestores.start(request);
+        }
         RestorePlan plan = checks.plan(request);                                     // 1. request, backup, kit
         String markerPath = RestoreMarker.path(plan.server(), plan.manifest().backupId(),
                 plan.target().containerUrl(), plan.option());

@@ -8,6 +8,9 @@ import java.util.List;
 /**
  * What a committed backup holds. Written last, with If-None-Match {@code *}: a backup without its manifest
  * does not exist. {@code formatVersion} lets later pgvault versions read older backups.
+ * {@code systemIdentifier} is the source cluster's {@code pg_control_system().system_identifier} (decimal), so a
+ * restore into a server can refuse the source itself even when the source is unreachable; null in manifests
+ * written before it was recorded.
  */
 public record Manifest(
         int formatVersion,
@@ -23,9 +26,18 @@ public record Manifest(
         long totalBytes,
         List<File> files,
         List<ExcludedDatabase> excludedDatabases,
-        String pgvaultVersion) {
+        String pgvaultVersion,
+        String systemIdentifier) {
 
     public static final int FORMAT_VERSION = 1;
+
+    /** A manifest without the source's system identifier (older callers and tests). */
+    public Manifest(int formatVersion, String server, String backupId, String isoWeek, String type, Instant startedAt,
+            Instant finishedAt, String serverVersion, String pgDumpVersion, String compression, long totalBytes,
+            List<File> files, List<ExcludedDatabase> excludedDatabases, String pgvaultVersion) {
+        this(formatVersion, server, backupId, isoWeek, type, startedAt, finishedAt, serverVersion, pgDumpVersion,
+                compression, totalBytes, files, excludedDatabases, pgvaultVersion, null);
+    }
 
     /**
      * One stored file: a database's dump or the roles script. {@code dumpedAt} is when its dump ended (null in

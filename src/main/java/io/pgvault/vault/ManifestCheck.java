@@ -34,6 +34,8 @@ public final class ManifestCheck {
     static final Pattern PGVAULT_VERSION = Pattern.compile("[0-9A-Za-z.+_-]{1,40}");
     static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     static final Pattern MD5 = Pattern.compile("[A-Za-z0-9+/]{22}==");
+    /** pg_control_system().system_identifier: an unsigned 64-bit number in decimal. */
+    static final Pattern SYSTEM_IDENTIFIER = Pattern.compile("[0-9]{1,20}");
 
     private final String where;
 
@@ -72,6 +74,9 @@ public final class ManifestCheck {
         c.require(m.totalBytes() >= 0, "totalBytes", String.valueOf(m.totalBytes()), "has a negative size", null);
         if (m.pgvaultVersion() != null) {
             c.match(PGVAULT_VERSION, m.pgvaultVersion(), "pgvaultVersion");
+        }
+        if (m.systemIdentifier() != null) {
+            c.match(SYSTEM_IDENTIFIER, m.systemIdentifier(), "systemIdentifier");
         }
         c.files(m.files());
         c.require(m.excludedDatabases() != null, "excludedDatabases", "null", "has no list of excluded databases", null);

@@ -86,8 +86,11 @@ public class FileReadBack {
                 : Optional.empty();
     }
 
-    /** The custom archive inside a stored dump: zstd-compressed by pgvault, or as pg_dump wrote it. */
-    static InputStream decompressed(InputStream stored, String compression) throws IOException {
+    /**
+     * The custom archive inside a stored dump: zstd-compressed by pgvault, or as pg_dump wrote it. Closing it
+     * leaves {@code stored} open. Public for the restore into a server.
+     */
+    public static InputStream decompressed(InputStream stored, String compression) throws IOException {
         // Never closing the stored stream here: the caller keeps reading it to its end for the checksum.
         InputStream unclosable = new FilterInputStream(stored) {
             @Override

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  * Feeds an archive stream into {@code pg_restore} through its stdin (no temp file) and collects what it says:
  * exit code, the number of table-of-contents entries it listed, and the tail of its stderr. pg_restore may
  * stop reading before the end (with {@code --list} it reads only the header and the TOC): the rest of the
- * stream is then left to the caller.
+ * stream is then left to the caller. Public for the restore into a server, which reads every stderr line (its
+ * errors are collected per database, not only the tail).
  */
-final class PgRestoreFeed {
+public final class PgRestoreFeed {
 
     private static final int TAIL = 8 * 1024;
 
@@ -25,13 +26,13 @@ final class PgRestoreFeed {
     }
 
     /** What pg_restore made of the stream. {@code inputError}: the stream itself failed (e.g. a broken zstd frame). */
-    record Result(int exit, int tocEntries, boolean archiveHeader, String stderr, String inputError) {
-        boolean ok() {
+    public record Result(int exit, int tocEntries, boolean archiveHeader, String stderr, String inputError) {
+        public boolean ok() {
             return exit == 0 && inputError == null;
         }
 
         /** One line for a report: why pg_restore did not accept the archive. */
-        String problem() {
+        public String problem() {
             if (inputError != null) {
                 return inputError;
             }
@@ -42,11 +43,17 @@ final class PgRestoreFeed {
 
     /** Starts pg_restore, feeds it {@code data}, waits for it (bounded by {@code timeout}) and says what it made of it. */
     static Result run(ProcessBuilder pb, InputStream data, Duration timeout) {
+        return run(pb, data, timeout, null);
+    }
+
+    /** The same; every line pg_restore writes to stderr also goes to {@code errorLines} (unredacted: redact there). */
+    public static Result run(ProcessBuilder pb, InputStream data, Duration timeout,
+            java.util.function.Consumer<String> errorLines) {
         Process p = start(pb);
         Listing listing = new Listing();
         Thread out = drain("pgvault-restore-out", p.getInputStream(), listing::accept, null);
         StringBuilder err = new StringBuilder();
-        Thread errs = drain("pgvault-restore-err", p.getErrorStream(), null, err);
+        Thread errs = drain("pgvault-restore-err", p.getErrorStream(), errorLines, err);
         String inputError = feed(p, data);
         if (!finished(p, timeout, out, errs)) {
             return new Result(-1, listing.entries, listing.header, "pg_restore did not finish within " + timeout, inputError);
