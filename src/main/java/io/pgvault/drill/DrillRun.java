@@ -98,7 +98,9 @@ public class DrillRun {
         } else {
             checks.addAll(checkAll(m, restored, drill, tables));
         }
-        Set<String> dropped = drop(drill, names, job.id(), checks);
+        List<String> created = restored == null ? List.of() : restored.databases().stream()
+                .filter(ServerRestoreReport.DatabaseOutcome::created).map(ServerRestoreReport.DatabaseOutcome::name).toList();
+        Set<String> dropped = drop(drill, names, created, job.id(), checks);
         List<DrillReport.Database> dbs = DrillOutcomes.databases(m, restored, dropped);
         return new Outcome(dbs, checks, seconds, dbs.stream().mapToLong(DrillReport.Database::bytes).sum(), tables[0], error);
     }
@@ -106,6 +108,7 @@ public class DrillRun {
     /** Every database restored without error, then its own checks (only for those restored). */
     private List<Check> checkAll(Manifest m, ServerRestoreReport restored, DrillServer drill, int[] tables) {
         List<Check> checks = new ArrayList<>();
+        checks.add(DrillOutcomes.rolesCheck(restored));
         for (Manifest.DatabaseDump db : m.databaseDumps()) {
             Check restoredOk = DrillOutcomes.restoredCheck(db.database(), restored);
             checks.add(restoredOk);
@@ -135,15 +138,28 @@ public class DrillRun {
         }
     }
 
-    /** Drops what this drill created (ServerRestore drops only databases carrying its marker); a failure is a check. */
-    private Set<String> drop(DrillServer drill, List<String> names, String marker, List<Check> checks) {
+    /**
+     * Drops what this drill created (ServerRestore drops only databases carrying its marker, the job id), then
+     * looks: the databases it created that are gone. One still there is a failed check.
+     */
+    private Set<String> drop(DrillServer drill, List<String> names, List<String> created, String marker, List<Check> checks) {
+        String name = "drop of the databases this drill created";
         try {
-            Set<String> dropped = Set.copyOf(restore.dropRestored(drill.target(), names, marker));
-            checks.add(Check.of("drop of the databases this drill created", true, dropped.size() + " dropped"));
-            return dropped;
-        } catch (RuntimeException e) {
+            restore.dropRestored(drill.target(), names, marker);
+            List<String> left = new ArrayList<>();
+            try (Connection c = drill.open("postgres")) {
+                for (String db : created) {
+                    if (DrillDatabases.exists(c, db)) {
+                        left.add(db);
+                    }
+                }
+            }
+            checks.add(Check.of(name, left.isEmpty(), left.isEmpty() ? created.size() + " dropped, none left"
+                    : "still on the drill server: " + String.join(", ", left)));
+            return created.stream().filter(db -> !left.contains(db)).collect(java.util.stream.Collectors.toSet());
+        } catch (SQLException | RuntimeException e) {
             String why = e instanceof PgvaultException p ? p.render() : Redactor.redact(String.valueOf(e.getMessage()));
-            checks.add(Check.of("drop of the databases this drill created", false, why));
+            checks.add(Check.of(name, false, why));
             return Set.of();
         }
     }
