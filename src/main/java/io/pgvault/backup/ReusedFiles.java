@@ -2,6 +2,7 @@ package io.pgvault.backup;
 
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.errors.Redactor;
+import io.pgvault.vault.BackupLayout;
 import io.pgvault.vault.BlockBlobSink;
 import io.pgvault.vault.Manifest;
 import io.pgvault.vault.Sha256;
@@ -10,6 +11,8 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,10 +32,31 @@ final class ReusedFiles {
     }
 
     /**
+     * Copies all of a database's files {@code earlier} (one whole dump, or every part of a split one) to this run's
+     * folder: {@code wholePath} for a whole dump, its part names next to it for parts. Their manifest entries, or
+     * empty if any one must be dumped again — then the copies made so far are removed, so the new dump can write
+     * the same names.
+     */
+    Optional<List<Manifest.File>> copyAll(List<Manifest.File> earlier, RunResume resume, String prefix,
+            String wholePath, BackupProgress progress) {
+        List<Manifest.File> copied = new ArrayList<>();
+        for (Manifest.File f : earlier) {
+            String path = f.part() == null ? wholePath : BackupLayout.partFile(wholePath, f.part());
+            Optional<Manifest.File> one = copy(f, resume, path, path.substring(prefix.length()), progress);
+            if (one.isEmpty()) {
+                copied.forEach(c -> vault.deleteIfExists(prefix + c.path()));
+                return Optional.empty();
+            }
+            copied.add(one.get());
+        }
+        return Optional.of(List.copyOf(copied));
+    }
+
+    /**
      * Copies {@code earlier} (a file of {@code resume}'s interrupted run) to {@code path}, relative name
      * {@code relative}; the reused file's manifest entry, or empty if it must be dumped again.
      */
-    Optional<Manifest.File> copy(Manifest.File earlier, RunResume resume, String path, String relative,
+    private Optional<Manifest.File> copy(Manifest.File earlier, RunResume resume, String path, String relative,
             BackupProgress progress) {
         String source = resume.sourcePath(earlier);
         BlockBlobSink sink = vault.newBlob(path, "application/octet-stream");

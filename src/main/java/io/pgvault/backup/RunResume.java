@@ -9,9 +9,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -29,7 +29,7 @@ final class RunResume {
     private final String server;
     private final String path;
     private final String fromBackupId;
-    private final Map<String, Manifest.File> earlier;
+    private final Map<String, List<Manifest.File>> earlier;
     private RunProgress progress;
     private String etag;
     private boolean broken;
@@ -40,8 +40,9 @@ final class RunResume {
         this.server = server;
         this.path = BackupLayout.progressPath(server, backupId);
         this.fromBackupId = fromBackupId;
+        // A database's files are recorded together once all committed (ManifestCheck refuses an incomplete set).
         this.earlier = from == null ? Map.of() : from.databaseFiles().stream()
-                .collect(Collectors.toMap(Manifest.File::database, Function.identity(), (a, b) -> a));
+                .collect(Collectors.groupingBy(Manifest.File::database));
         this.progress = RunProgress.start(server, backupId);
     }
 
@@ -50,9 +51,13 @@ final class RunResume {
         return fromBackupId;
     }
 
-    /** The file the interrupted run committed for {@code database} in the same compression, if any. */
-    Optional<Manifest.File> earlier(String database, String compression) {
-        return Optional.ofNullable(earlier.get(database)).filter(f -> compression.equals(f.compression()));
+    /**
+     * The files (one whole dump, or every part) the interrupted run committed for {@code database} in the same
+     * compression, if any.
+     */
+    Optional<List<Manifest.File>> earlier(String database, String compression) {
+        return Optional.ofNullable(earlier.get(database))
+                .filter(files -> files.stream().allMatch(f -> compression.equals(f.compression())));
     }
 
     /** Where the interrupted run stored {@code earlier}. */
@@ -74,12 +79,15 @@ final class RunResume {
         }
     }
 
-    /** Records a committed database file in this run's progress document (If-None-Match, then If-Match). */
-    synchronized void committed(Manifest.File file) {
+    /**
+     * Records a database's committed files — all of them at once, so a split database is offered for reuse only
+     * with every part — in this run's progress document (If-None-Match, then If-Match).
+     */
+    synchronized void committed(List<Manifest.File> files) {
         if (broken) {
             return;
         }
-        RunProgress next = progress.with(file);
+        RunProgress next = progress.with(files);
         try {
             etag = vault.replaceJson(path, next, etag);
             progress = next;

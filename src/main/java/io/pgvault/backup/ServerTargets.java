@@ -66,8 +66,9 @@ public class ServerTargets {
         Settings settings = new Settings(view); // the entry's values, parsed and checked like the app's
         PgCredentials credentials = new PgCredentials(view, settings);
         PgTools tools = new PgTools(view, settings, credentials);
-        ServerInspector inspector = new ServerInspector(view, new PgConnections(view, settings, credentials));
+        PgConnections connections = new PgConnections(view, settings, credentials);
+        ServerInspector inspector = new ServerInspector(view, connections);
         BackupPreflight preflight = new BackupPreflight(view, settings, inspector, tools, weeks, new BackupHistory(vault));
-        return new Target(view, preflight, new DatabaseDumps(view, settings, tools, vault));
+        return new Target(view, preflight, new DatabaseDumps(view, settings, tools, vault, connections));
     }
 }

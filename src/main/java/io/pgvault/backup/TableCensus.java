@@ -1,5 +1,7 @@
 package io.pgvault.backup;
 
+import io.pgvault.errors.Redactor;
+import io.pgvault.postgres.ExportedSnapshot;
 import io.pgvault.vault.Manifest;
 import org.jboss.logging.Logger;
 
@@ -40,6 +42,20 @@ public final class TableCensus {
              ORDER BY 1, 2""";
 
     private TableCensus() {
+    }
+
+    /**
+     * The census of a dump's snapshot, or null (not recorded, logged) if it failed: statistics are evidence for the
+     * drills, never a reason to fail a backup. The snapshot stays usable either way.
+     */
+    public static List<Manifest.TableStat> of(ExportedSnapshot snapshot, long exactMaxBytes) {
+        try {
+            return take(snapshot.connection(), exactMaxBytes);
+        } catch (SQLException e) {
+            LOG.warnf("The table census of database \"%s\" failed (%s); its manifest entry records no table statistics",
+                    snapshot.database(), Redactor.redact(String.valueOf(e.getMessage())));
+            return null;
+        }
     }
 
     /**

@@ -38,7 +38,7 @@ public class CatalogService {
 
     static BackupSummary summary(Manifest m) {
         return new BackupSummary(m.backupId(), m.isoWeek(), "Committed", m.startedAt(), m.finishedAt(), m.totalBytes(),
-                m.databaseFiles().stream().map(Manifest.File::database).toList(),
+                m.databaseDumps().stream().map(Manifest.DatabaseDump::database).toList(),
                 m.excludedDatabases().stream().map(Manifest.ExcludedDatabase::database).toList(), m.compression());
     }
 }

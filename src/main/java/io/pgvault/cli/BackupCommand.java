@@ -71,7 +71,7 @@ public class BackupCommand implements Callable<Integer> {
         var m = result.manifest();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("backup %s committed: server %s, week %s, %d database(s), %d bytes%n", m.backupId(),
-                m.server(), m.isoWeek(), m.databaseFiles().size(), m.totalBytes());
+                m.server(), m.isoWeek(), m.databaseDumps().size(), m.totalBytes());
         m.excludedDatabases().forEach(e -> out.printf("  excluded %s: %s%n", e.database(), e.reason()));
         result.verdict().warnings().forEach(w -> out.println("  " + w.render().replace("\n", "\n  ")));
         out.flush();

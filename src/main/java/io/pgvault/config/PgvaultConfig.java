@@ -296,6 +296,15 @@ public interface PgvaultConfig {
         @WithDefault("50000")
         Optional<String> maxBlocks();
 
+        /**
+         * A database larger than this many bytes (pg_database_size) is dumped in parts from one exported snapshot,
+         * several at once within {@code parallelism}: schema before and after the data, its largest tables' rows
+         * spread over streams by size, the rest of the data in one more stream (docs/operations.md). 8 GiB by
+         * default: below that one stream takes minutes, and a whole dump stays one file.
+         */
+        @WithDefault("8589934592")
+        Optional<String> splitDatabaseBytes();
+
         /** Blocks each upload keeps in flight. */
         @WithDefault("4")
         Optional<String> blocksInFlight();

@@ -57,6 +57,7 @@ public class Settings {
             new Typed("pgvault.backup.compression", Settings::compression),
             new Typed("pgvault.backup.block-size-bytes", Settings::blockSizeBytes),
             new Typed("pgvault.backup.max-blocks", Settings::maxBlocks),
+            new Typed("pgvault.backup.split-database-bytes", Settings::splitDatabaseBytes),
             new Typed("pgvault.backup.blocks-in-flight", Settings::blocksInFlight),
             new Typed("pgvault.backup.lock-wait-timeout", Settings::lockWaitTimeout),
             new Typed("pgvault.backup.time-budget", Settings::timeBudget),
@@ -191,6 +192,12 @@ public class Settings {
     /** Azure's ceiling is 50,000 committed blocks per blob (vault/BlockSchedule checks the schedule it makes). */
     public int maxBlocks() {
         return (int) SettingText.number("PGVAULT_BACKUP_MAX_BLOCKS", config.backup().maxBlocks(), 1, 50_000, "blocks");
+    }
+
+    /** Databases larger than this are dumped in parts from one snapshot (backup/SplitDump). */
+    public long splitDatabaseBytes() {
+        return SettingText.number("PGVAULT_BACKUP_SPLIT_DATABASE_BYTES", config.backup().splitDatabaseBytes(), 1,
+                Long.MAX_VALUE, "bytes");
     }
 
     public Duration timeBudget() {

@@ -86,6 +86,7 @@ public final class EntryConfig {
             public Optional<String> blockSizeBytes() { return app.blockSizeBytes(); }
             public Optional<String> blocksInFlight() { return app.blocksInFlight(); }
             public Optional<String> maxBlocks() { return app.maxBlocks(); }
+            public Optional<String> splitDatabaseBytes() { return app.splitDatabaseBytes(); }
             public Optional<String> lockWaitTimeout() { return app.lockWaitTimeout(); }
             public Optional<String> timeout() { return app.timeout(); }
             public Optional<String> timeBudget() { return app.timeBudget(); }

@@ -97,13 +97,19 @@ public final class RestoreKit {
                 + "-- Run with: psql -X -d postgres -f <this file>\n";
     }
 
-    /** One database a line: base64(name), file, compression, base64(owner) or "-". */
+    /**
+     * One database file a line, in restore order (a split database's parts pre-data, data-1 … data-N, post-data
+     * one after the other): base64(name), file, compression, base64(owner) or "-", part or "-".
+     */
     static String data(Manifest m) {
         StringBuilder sb = new StringBuilder("# pgvault restore kit data, read by restore.sh: base64(database)\tfile\t"
-                + "compression\tbase64(owner) or -\n");
-        for (Manifest.File f : m.databaseFiles()) {
-            sb.append(b64(f.database())).append('\t').append(f.path()).append('\t').append(f.compression()).append('\t')
-                    .append(f.owner() == null || f.owner().isEmpty() ? "-" : b64(f.owner())).append('\n');
+                + "compression\tbase64(owner) or -\tpart or -\n");
+        for (Manifest.DatabaseDump db : m.databaseDumps()) {
+            for (Manifest.File f : db.files()) {
+                sb.append(b64(f.database())).append('\t').append(f.path()).append('\t').append(f.compression())
+                        .append('\t').append(f.owner() == null || f.owner().isEmpty() ? "-" : b64(f.owner()))
+                        .append('\t').append(f.part() == null ? "-" : f.part()).append('\n');
+            }
         }
         return sb.toString();
     }
@@ -121,9 +127,12 @@ public final class RestoreKit {
 
     static String readme(Manifest m) {
         StringBuilder dbs = new StringBuilder();
-        for (Manifest.File f : m.databaseFiles()) {
-            dbs.append("| `").append(markdown(f.database())).append("` | `").append(f.path()).append("` | ")
-                    .append(f.bytes()).append(" | ").append(f.compression()).append(" |\n");
+        for (Manifest.DatabaseDump db : m.databaseDumps()) {
+            for (Manifest.File f : db.files()) {
+                dbs.append("| `").append(markdown(f.database())).append("` | ")
+                        .append(f.part() == null ? "whole" : f.part()).append(" | `").append(f.path()).append("` | ")
+                        .append(f.bytes()).append(" | ").append(f.compression()).append(" |\n");
+            }
         }
         StringBuilder excluded = new StringBuilder();
         for (Manifest.ExcludedDatabase e : m.excludedDatabases()) {

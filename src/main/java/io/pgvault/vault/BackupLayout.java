@@ -154,4 +154,13 @@ public final class BackupLayout {
         }
         return String.format("databases/%04d_%s%s", index, slug, extension);
     }
+
+    /**
+     * The file of one part of a split database, next to its whole dump's name: {@code databases/0001_sales.dump.zst}
+     * and {@code data-2} give {@code databases/0001_sales.data-2.dump.zst}.
+     */
+    public static String partFile(String wholePath, String part) {
+        int dump = wholePath.lastIndexOf(".dump");
+        return wholePath.substring(0, dump) + "." + part + wholePath.substring(dump);
+    }
 }

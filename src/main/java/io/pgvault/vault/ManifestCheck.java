@@ -18,8 +18,14 @@ import java.util.regex.Pattern;
  */
 public final class ManifestCheck {
 
-    /** A stored file: the roles script or a database dump; no "..", no other folder. */
-    public static final Pattern PATH = Pattern.compile("roles\\.sql|databases/\\d{4}_[A-Za-z0-9_-]{1,64}\\.dump(\\.zst)?");
+    /**
+     * A stored file: the roles script, a database dump, or a part of a split one (group 1: the part); no "..", no
+     * other folder.
+     */
+    public static final Pattern PATH = Pattern.compile(
+            "roles\\.sql|databases/\\d{4}_[A-Za-z0-9_-]{1,64}(?:\\.(pre-data|post-data|data-[1-9]\\d{0,3}))?\\.dump(\\.zst)?");
+    /** A part of a split database, as {@link Manifest.File#part()} names it. */
+    static final Pattern PART = Pattern.compile("pre-data|post-data|data-[1-9]\\d{0,3}");
     /** A file's compression as {@code DumpCompression} writes it. */
     public static final Pattern FILE_COMPRESSION = Pattern.compile("(zstd|gzip)(:\\d{1,2})?|none");
     /** The backup's compression setting (case and surrounding blanks as configured). */
@@ -144,8 +150,21 @@ public final class ManifestCheck {
             if (f.reusedFrom() != null) {
                 match(BackupLayout.BACKUP_ID, f.reusedFrom(), field + ".reusedFrom");
             }
+            part(f, field);
             tables(f, database, field);
         }
+        completeParts(files);
+    }
+
+    /** A part is named in its path too (the kit and the restore read it there), and only a database has parts. */
+    private void part(Manifest.File f, String field) {
+        java.util.regex.Matcher m = PATH.matcher(f.path());
+        m.matches();
+        if (f.part() != null) {
+            match(PART, f.part(), field + ".part");
+        }
+        require(java.util.Objects.equals(m.group(1), f.part()), field + ".part", f.part(),
+                "has a part that does not fit the file name " + f.path(), null);
     }
 
     /** A database file's table statistics (optional): named tables, each once, sizes and counts not negative. */
@@ -153,17 +172,41 @@ public final class ManifestCheck {
         if (f.tables() == null) {
             return;
         }
-        require(database, field + ".tables", f.kind(), "records tables for a file that is no database dump", null);
+        require(database, field + ".tables", f.kind(), "lists tables for a file that is no database dump", null);
         Set<String> seen = new HashSet<>();
         for (int t = 0; t < f.tables().size(); t++) {
             Manifest.TableStat s = f.tables().get(t);
             String at = field + ".tables[" + t + "]";
-            require(s != null && name(s.schema()) && name(s.table()), at, String.valueOf(s), "records a table without a valid name", null);
-            require(seen.add(s.schema() + "\0" + s.table()), at, s.schema() + "." + s.table(), "records a table twice", null);
+            require(s != null && name(s.schema()) && name(s.table()), at, String.valueOf(s), "lists a table without a valid schema and name", null);
+            require(seen.add(s.schema() + "\0" + s.table()), at, s.schema() + "." + s.table(), "lists a table twice", null);
             // an estimate is -1 for a table the planner never analyzed; a count is never negative
             require(s.bytes() >= 0 && s.rows() >= (s.exact() ? 0 : -1), at, s.schema() + "." + s.table() + " rows "
-                    + s.rows() + " bytes " + s.bytes(), "records a negative table size or row count", null);
+                    + s.rows() + " bytes " + s.bytes(), "lists a table with a negative row count or size", null);
         }
+    }
+
+    /**
+     * A database is one whole file or all its parts: one pre-data, data-1 … data-N without a gap, one post-data.
+     * A missing part would restore a database without some of its rows, so an incomplete set is refused.
+     */
+    private void completeParts(List<Manifest.File> files) {
+        java.util.Map<String, List<String>> parts = new java.util.LinkedHashMap<>();
+        for (Manifest.File f : files) {
+            if (Manifest.File.KIND_DATABASE.equals(f.kind())) {
+                parts.computeIfAbsent(f.database(), d -> new java.util.ArrayList<>()).add(String.valueOf(f.part()));
+            }
+        }
+        parts.forEach((db, names) -> require(names.equals(List.of("null")) || completeSet(names), "files",
+                db + ": " + names, "lists database files that are neither one whole dump nor every part of a split one",
+                null));
+    }
+
+    private static boolean completeSet(List<String> names) {
+        Set<String> expected = new HashSet<>(List.of(Manifest.PART_PRE_DATA, Manifest.PART_POST_DATA));
+        for (int i = 1; i <= names.size() - 2; i++) {
+            expected.add(Manifest.PART_DATA_PREFIX + i);
+        }
+        return names.size() >= 3 && new HashSet<>(names).equals(expected) && names.size() == expected.size();
     }
 
     /** A database or role name: not empty, no NUL (PostgreSQL allows anything else in a quoted name). */

@@ -23,10 +23,10 @@ public record RunProgress(int formatVersion, String server, String backupId, Lis
         return files.stream().filter(f -> Manifest.File.KIND_DATABASE.equals(f.kind())).toList();
     }
 
-    /** This document with one more committed file. */
-    public RunProgress with(Manifest.File file) {
+    /** This document with more committed files (a database's whole dump, or all its parts). */
+    public RunProgress with(List<Manifest.File> more) {
         List<Manifest.File> all = new ArrayList<>(files);
-        all.add(file);
+        all.addAll(more);
         return new RunProgress(formatVersion, server, backupId, List.copyOf(all));
     }
 }

@@ -68,10 +68,13 @@ public class ScratchRestore {
         }
     }
 
-    /** Restores one dump into a fresh scratch database, counts what it holds, and drops it again. */
-    Outcome restore(String prefix, Manifest.File file) {
+    /**
+     * Restores one database's dump — its one file, or its parts in restore order (pre-data, each data part,
+     * post-data) — into a fresh scratch database, counts what it holds, and drops it again.
+     */
+    Outcome restore(String prefix, Manifest.DatabaseDump dump) {
         String db = name().orElseThrow();
-        if (NEVER.contains(db) || db.equals(file.database())) {
+        if (NEVER.contains(db) || db.equals(dump.database())) {
             throw new PgvaultException(ErrorKind.CONFIGURATION, "The scratch database name may not be a real database.",
                     "PGVAULT_VERIFY_SCRATCH_DATABASE=" + db,
                     "Pick a name of its own, such as pgvault_verify_scratch.");
@@ -82,7 +85,14 @@ public class ScratchRestore {
         try {
             maintenance("create the scratch database \"" + db + "\"", c -> recreate(c, db, role));
             try {
-                return pgRestore(prefix, file, db, login);
+                checkLogin(db, login);
+                for (Manifest.File file : dump.files()) {
+                    Outcome part = pgRestore(prefix, file, db, login);
+                    if (!part.ok()) {
+                        return dump.split() ? Outcome.failed(file.path() + ": " + part.problem()) : part;
+                    }
+                }
+                return restored(db, login);
             } finally {
                 maintenance("drop the scratch database \"" + db + "\"", c -> drop(c, db, role));
             }
@@ -94,15 +104,15 @@ public class ScratchRestore {
         }
     }
 
+    /** One archive into the scratch database; its problem, or ok (then nothing is counted yet). */
     private Outcome pgRestore(String prefix, Manifest.File file, String db, PgLogin login) {
-        checkLogin(db, login);
         try (InputStream stored = vault.openFile(prefix + file.path())
                 .orElseThrow(() -> new IOException(file.path() + " is missing from the vault"));
                 InputStream archive = FileReadBack.decompressed(stored, file.compression())) {
             PgRestoreFeed.Result r = PgRestoreFeed.run(tools.command(db, "pg_restore",
                     List.of("--dbname=postgresql://", "--no-owner", "--no-privileges", "--exit-on-error", "--no-password"),
                     login), archive, RESTORE_TIMEOUT);
-            return r.ok() ? restored(db, login) : Outcome.failed(r.problem());
+            return r.ok() ? new Outcome(null, 0, 0) : Outcome.failed(r.problem());
         } catch (IOException e) {
             return Outcome.failed("could not read the dump: " + e.getMessage());
         }

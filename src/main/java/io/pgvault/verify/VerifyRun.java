@@ -107,21 +107,31 @@ public class VerifyRun {
         }
     }
 
+    /** Each database test-restored as a whole: a split one's parts in restore order into one scratch database. */
     private void testRestores(Steps steps, String prefix) {
-        for (Manifest.File f : steps.manifest.databaseFiles()) {
+        for (Manifest.DatabaseDump dump : steps.manifest.databaseDumps()) {
             Stopwatch took = Stopwatch.start();
-            ScratchRestore.Outcome restored = scratch.restore(prefix, f);
+            ScratchRestore.Outcome restored = scratch.restore(prefix, dump);
             if (!restored.ok()) {
-                steps.damaged.add(f.path() + ": test restore failed: " + restored.problem());
+                steps.damaged.add(label(dump) + ": test restore failed: " + restored.problem());
             }
-            steps.add(testRestoreLine(f, restored, took), steps.manifest.files().size());
+            steps.add(testRestoreLine(dump, restored, took), steps.manifest.files().size());
         }
     }
 
+    /** A database's file, or for one in parts its whole-dump name and the number of parts. */
+    static String label(Manifest.DatabaseDump dump) {
+        Manifest.File first = dump.files().get(0);
+        return !dump.split() ? first.path()
+                : first.path().replace("." + first.part() + ".", ".") + " (" + dump.files().size() + " parts)";
+    }
+
     /** The job record's line of one test restore: what it put into the scratch database, or that it failed. */
-    private JobRecord.Progress testRestoreLine(Manifest.File f, ScratchRestore.Outcome restored, Stopwatch took) {
-        return new JobRecord.Progress(VerifyService.TEST_RESTORE + f.path(),
-                restored.ok() ? JobRecord.SUCCEEDED : JobRecord.FAILED, f.bytes(), took.megabytesPerSecond(f.bytes()),
+    private JobRecord.Progress testRestoreLine(Manifest.DatabaseDump dump, ScratchRestore.Outcome restored,
+            Stopwatch took) {
+        long bytes = dump.files().stream().mapToLong(Manifest.File::bytes).sum();
+        return new JobRecord.Progress(VerifyService.TEST_RESTORE + label(dump),
+                restored.ok() ? JobRecord.SUCCEEDED : JobRecord.FAILED, bytes, took.megabytesPerSecond(bytes),
                 restored.ok() ? "restored " + restored.tables() + " table(s) with " + restored.rows() + " row(s) into "
                         + scratch.name().orElse("") + ", then dropped it" : null);
     }

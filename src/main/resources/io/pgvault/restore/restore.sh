@@ -3,7 +3,8 @@
 # the PostgreSQL server named by the usual libpq variables:
 #   PGHOST=... PGPORT=5432 PGUSER=... PGPASSWORD=... PGSSLMODE=require ./restore.sh
 #
-# Options:  --jobs N           parallel pg_restore jobs per database (default 4)
+# Options:  --jobs N           parallel pg_restore jobs per database, and data parts of a split database
+#                              restored at once (default 4)
 #           --skip-roles       do not create the roles
 #           --keep-superuser   keep SUPERUSER/REPLICATION/BYPASSRLS attributes (self-managed targets only):
 #                              runs roles.keep-superuser.sql instead of roles.managed.sql
@@ -11,7 +12,9 @@
 # Needs psql and pg_restore (major >= the dump's), base64, and zstd for .zst files.
 #
 # This script is the same for every backup. What it restores is data in restore-data.tsv (one database a
-# line; names base64-encoded), checked line by line before anything is changed. The roles files were made
+# line, or one a part of a database dumped in parts; names base64-encoded), checked line by line before anything
+# is changed. A database in parts is restored as its schema (pre-data), then its data parts at once (at most
+# --jobs), then indexes, constraints and the rest (post-data). The roles files were made
 # from roles.sql by pgvault, which read it statement by statement (see RESTORE.md); this script runs them
 # as they are and never edits SQL.
 #
@@ -42,7 +45,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 # base64 of whole lines: one or more groups of four, padded.
 B64_RE='^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$'
-FILE_RE='^databases/[0-9]{4}_[A-Za-z0-9_-]+\.dump(\.zst)?$'
+FILE_RE='^databases/[0-9]{4}_[A-Za-z0-9_-]+(\.(pre-data|post-data|data-[1-9][0-9]{0,3}))?\.dump(\.zst)?$'
+PART_RE='^(-|pre-data|post-data|data-[1-9][0-9]{0,3})$'
 COMP_RE='^((zstd|gzip)(:[0-9]{1,2})?|none)$'
 
 # decode VAR BASE64: sets VAR; the trailing x keeps newlines at the end of a name, which $(...) would strip.
@@ -57,21 +61,38 @@ bad_line() {
     "HINT: $DATA is written by pgvault and listed in SHA256SUMS; run 'sha256sum -c SHA256SUMS', and restore the backup again with pgvault if it was changed."
 }
 
+# next_part PREVIOUS PART: whether PART may follow PREVIOUS (the line before's part, "" at the start or after a
+# whole database, or after post-data): "-" or pre-data, then data-1, data-2 ... in order, then post-data.
+next_part() {
+  case "$1:$2" in
+    :-|:pre-data|pre-data:data-1|data-*:post-data) return 0 ;;
+    data-*:data-*) [ "${2#data-}" = "$((${1#data-} + 1))" ] ;;
+    *) return 1 ;;
+  esac
+}
+
 # Reads and checks every line of the data file before anything is restored.
-NAMES=(); FILES=(); COMPS=(); OWNERS=()
+NAMES=(); FILES=(); COMPS=(); OWNERS=(); PARTS=()
 read_data() {
-  local n=0 line name64 file comp owner64 rest name owner
+  local n=0 line name64 file comp owner64 part rest name owner prev=""
   [ -f "$DATA" ] || die "$DATA is missing: this folder is not a complete restore kit" \
     "HINT: copy every file of the backup's folder (azcopy copy ... --recursive), or restore it again with pgvault."
   while IFS= read -r line || [ -n "$line" ]; do
     n=$((n + 1))
     case "$line" in ''|'#'*) continue ;; esac
-    IFS=$'\t' read -r name64 file comp owner64 rest <<<"$line"
+    IFS=$'\t' read -r name64 file comp owner64 part rest <<<"$line"
     [[ -n "$name64" && "$name64" =~ $B64_RE ]] || bad_line "$n" "the database name is not base64"
     [[ "$file" =~ $FILE_RE ]] || bad_line "$n" "the file name $(printf '%q' "$file") is not a database dump of this folder"
     [[ "$comp" =~ $COMP_RE ]] || bad_line "$n" "the compression $(printf '%q' "$comp") is unknown"
     [[ "$owner64" = - || ( -n "$owner64" && "$owner64" =~ $B64_RE ) ]] || bad_line "$n" "the owner is not base64 or -"
-    [ -z "$rest" ] || bad_line "$n" "it has more than four fields"
+    [[ "$part" =~ $PART_RE ]] || bad_line "$n" "the part $(printf '%q' "$part") is unknown"
+    [ -z "$rest" ] || bad_line "$n" "it has more than five fields"
+    [[ "$part" = - || "$file" == *".$part.dump"* ]] || bad_line "$n" "the part $part does not fit $file"
+    next_part "$prev" "$part" || bad_line "$n" "the part $part does not follow ${prev:-the start} (pre-data, data-1 ... data-N, post-data)"
+    [[ -z "$prev" || "$prev" = - || "$prev" = post-data ]] || [ "$name64" = "${last64:-}" ] \
+      || bad_line "$n" "a part of another database comes before this database's post-data"
+    case "$part" in -|post-data) prev="" ;; *) prev=$part ;; esac
+    last64=$name64
     case "$file:$comp" in
       *.zst:zstd*|*.dump:gzip*|*.dump:none) ;;
       *) bad_line "$n" "the compression $comp does not fit $file" ;;
@@ -82,8 +103,10 @@ read_data() {
     owner=""
     if [ "$owner64" != - ]; then decode owner "$owner64"; fi
     [ -n "$name" ] || bad_line "$n" "the database name is empty"
-    NAMES+=("$name"); FILES+=("$file"); COMPS+=("$comp"); OWNERS+=("$owner")
+    NAMES+=("$name"); FILES+=("$file"); COMPS+=("$comp"); OWNERS+=("$owner"); PARTS+=("$part")
   done <"$DATA"
+  [ -z "$prev" ] || die "$DATA ends before the post-data part of its last database" \
+    "HINT: $DATA is written by pgvault and listed in SHA256SUMS; restore the backup again with pgvault."
 }
 
 create_roles() {
@@ -212,32 +235,64 @@ set_owner() {
   printf 'ALTER DATABASE :"db" OWNER TO :"owner";\n' | "${PSQL[@]}" -v db="$1" -v owner="$2" || true
 }
 
-restore_db() { # name file compression owner
-  local name=$1 file=$2 comp=$3 owner=$4 src exists shown
+# prepare_db NAME OWNER: creates the database (or, with --into-existing, takes it as it is) and sets its owner;
+# fails if it must not be restored into.
+prepare_db() {
+  local name=$1 owner=$2 exists shown
   shown=$(printf '%q' "$name")
-  echo "restore.sh: database $shown from $file"
   exists=$(printf "SELECT count(*) FROM pg_database WHERE datname = :'db';\n" | "${PSQL[@]}" -At -v db="$name")
   if [ "$exists" = 1 ] && [ "$name" != postgres ] && [ "$INTO_EXISTING" = 0 ]; then
     echo "restore.sh: database $shown exists already; drop it or pass --into-existing" >&2
-    FAILED=1; return 0
+    return 1
   fi
   # 'postgres' exists on every server: its objects are restored into it.
   if [ "$exists" = 0 ] && ! printf 'CREATE DATABASE :"db" TEMPLATE template0;\n' | "${PSQL[@]}" -v db="$name"; then
-    echo "restore.sh: could not create $shown" >&2; FAILED=1; return 0
+    echo "restore.sh: could not create $shown" >&2; return 1
   fi
   if [ -n "$owner" ]; then set_owner "$name" "$owner" "$((1 - exists))"; fi
-  src=$file
+  return 0
+}
+
+# restore_file NAME FILE COMPRESSION JOBS: one archive into the database; fails if pg_restore reported errors.
+restore_file() {
+  local name=$1 file=$2 comp=$3 src=$2 rc=0 shown JOBS=$4
+  shown=$(printf '%q' "$name")
   case "$comp" in
-    zstd*) src=$(mktemp); zstd -d -q -f -o "$src" "$file" ;;
+    zstd*) src=$(mktemp -p "$WORK"); zstd -d -q -f -o "$src" "$file" || rc=1 ;;
   esac
-  if [ "$SUPERUSER" = t ]; then
-    if ! pg_restore --jobs "$JOBS" --dbname "$(conninfo "$name")" "$src"; then
-      echo "restore.sh: pg_restore reported errors for $shown" >&2; FAILED=1
-    fi
-  elif ! restore_as_admin "$name" "$src" "$shown"; then
-    echo "restore.sh: pg_restore reported errors for $shown" >&2; FAILED=1
+  if [ "$rc" = 0 ] && [ "$SUPERUSER" = t ]; then
+    pg_restore --jobs "$JOBS" --dbname "$(conninfo "$name")" "$src" || rc=1
+  elif [ "$rc" = 0 ]; then
+    restore_as_admin "$name" "$src" "$shown" || rc=1
   fi
   if [ "$src" != "$file" ]; then rm -f "$src"; fi
+  if [ "$rc" != 0 ]; then echo "restore.sh: pg_restore reported errors for $shown ($file)" >&2; fi
+  return $rc
+}
+
+restore_db() { # index of a whole database's line
+  local i=$1
+  echo "restore.sh: database $(printf '%q' "${NAMES[$i]}") from ${FILES[$i]}"
+  prepare_db "${NAMES[$i]}" "${OWNERS[$i]}" || { FAILED=1; return 0; }
+  restore_file "${NAMES[$i]}" "${FILES[$i]}" "${COMPS[$i]}" "$JOBS" || FAILED=1
+  return 0
+}
+
+# restore_split FIRST LAST: the lines of one database in parts (pre-data ... post-data): the schema, then the data
+# parts at once (at most --jobs, each a pg_restore of its own in its own work folder), then post-data.
+restore_split() {
+  local first=$1 last=$2 i name=${NAMES[$1]} marks
+  echo "restore.sh: database $(printf '%q' "$name") in $((last - first + 1)) parts, data parts $((last - first - 1)) at once at most $JOBS"
+  prepare_db "$name" "${OWNERS[$first]}" || { FAILED=1; return 0; }
+  restore_file "$name" "${FILES[$first]}" "${COMPS[$first]}" 1 || FAILED=1
+  marks=$(mktemp -d -p "$WORK")
+  for ((i = first + 1; i < last; i++)); do
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+    ( WORK=$(mktemp -d -p "$WORK") && restore_file "$name" "${FILES[$i]}" "${COMPS[$i]}" 1 ) || touch "$marks/$i" &
+  done
+  wait
+  if [ -n "$(ls -A "$marks")" ]; then FAILED=1; fi
+  restore_file "$name" "${FILES[$last]}" "${COMPS[$last]}" "$JOBS" || FAILED=1
   return 0
 }
 
@@ -247,7 +302,12 @@ for c in "${COMPS[@]}"; do
 done
 who_restores
 if [ "$SKIP_ROLES" = 0 ] && [ -f roles.sql ]; then create_roles; fi
-for i in "${!NAMES[@]}"; do
-  restore_db "${NAMES[$i]}" "${FILES[$i]}" "${COMPS[$i]}" "${OWNERS[$i]}"
+i=0
+while [ "$i" -lt "${#NAMES[@]}" ]; do
+  if [ "${PARTS[$i]}" = - ]; then restore_db "$i"; i=$((i + 1)); continue; fi
+  last=$i
+  while [ "${PARTS[$last]}" != post-data ]; do last=$((last + 1)); done
+  restore_split "$i" "$last"
+  i=$((last + 1))
 done
 if [ "$FAILED" = 0 ]; then echo "restore.sh: done"; else echo "restore.sh: finished with errors" >&2; exit 1; fi

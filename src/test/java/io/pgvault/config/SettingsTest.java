@@ -66,7 +66,7 @@ class SettingsTest {
 
     @Test
     void everyTypedSettingRefusesTextWithItsNameValueAndHint() {
-        assertEquals(34, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
+        assertEquals(35, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
         for (String name : Settings.typedNames()) {
             Settings s = settings(Map.of(name, "abc"));
             List<PgvaultException> problems = s.problems();

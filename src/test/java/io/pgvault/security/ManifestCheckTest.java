@@ -93,11 +93,11 @@ class ManifestCheckTest {
         assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("public", "t", -1, true, 0))))),
                 "files[0].tables[0]: \"public.t rows -1");
         assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("public", "t", 1, false, -5))))),
-                "negative table size");
+                "negative row count or size");
         assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("public", "", 1, true, 0))))),
-                "without a valid name");
+                "without a valid schema and name");
         assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("s", "t", 1, true, 0),
-                new Manifest.TableStat("s", "t", 2, true, 0))))), "records a table twice");
+                new Manifest.TableStat("s", "t", 2, true, 0))))), "lists a table twice");
         Manifest.File rolesWithTables = new Manifest.File(ROLES.kind(), null, null, 0, ROLES.path(), 5, SHA, null, "none",
                 null, null, null, good);
         assertRefused(manifest("15.18", "none", List.of(rolesWithTables)), "no database dump");
@@ -115,6 +115,62 @@ class ManifestCheckTest {
         PgvaultException e = Errors.assertKind(ErrorKind.INTEGRITY,
                 () -> ManifestCheck.check(manifest("15.18", "zstd", List.of(ROLES)), "pg2", ID));
         assertTrue(e.render().contains("belongs to another server") && e.render().contains("HINT: "), e.render());
+    }
+
+    static Manifest.File part(String path, String part, List<Manifest.TableStat> tables) {
+        return new Manifest.File(Manifest.File.KIND_DATABASE, "big", "o", 5, path, 5, SHA, null, "zstd:1", null, null,
+                part, tables);
+    }
+
+    static List<Manifest.File> split(int dataParts) {
+        List<Manifest.File> files = new java.util.ArrayList<>();
+        files.add(part("databases/0001_big.pre-data.dump.zst", "pre-data", null));
+        for (int i = 1; i <= dataParts; i++) {
+            files.add(part("databases/0001_big.data-" + i + ".dump.zst", "data-" + i,
+                    List.of(new Manifest.TableStat("it's", "a.\"Tab\" ü", 3, true, 8192))));
+        }
+        files.add(part("databases/0001_big.post-data.dump.zst", "post-data", null));
+        return files;
+    }
+
+    /** A split database's parts pass; their restore stages are pre-data, the data parts, post-data. */
+    @Test
+    void aSplitDatabasePassesWithEveryPart() {
+        Manifest m = manifest("15.18", "zstd", split(3));
+        assertDoesNotThrow(() -> ManifestCheck.check(m, "pg1", ID));
+        Manifest.DatabaseDump dump = m.databaseDumps().get(0);
+        assertTrue(dump.split() && dump.stages().size() == 3 && dump.stages().get(1).size() == 3, dump.toString());
+        assertDoesNotThrow(() -> ManifestCheck.check(manifest("15.18", "zstd", List.of(ROLES,
+                db("databases/0002_small.dump.zst", "zstd:1", "small"))), "pg1", ID));
+    }
+
+    /** Parts that do not fit their file names, incomplete sets, and bad table statistics are refused. */
+    @Test
+    void tamperedPartsAndTablesAreRefused() {
+        List<Manifest.File> noData = List.of(split(1).get(0), split(1).get(2));
+        assertRefused(manifest("15.18", "zstd", noData), "neither one whole dump nor every part");
+        List<Manifest.File> gap = new java.util.ArrayList<>(split(3));
+        gap.remove(2); // data-2 missing
+        assertRefused(manifest("15.18", "zstd", gap), "neither one whole dump nor every part");
+        List<Manifest.File> noPost = new java.util.ArrayList<>(split(2));
+        noPost.remove(noPost.size() - 1);
+        assertRefused(manifest("15.18", "zstd", noPost), "neither one whole dump nor every part");
+        assertRefused(manifest("15.18", "zstd", List.of(part("databases/0001_big.data-1.dump.zst", "data-2", null))),
+                "does not fit the file name");
+        assertRefused(manifest("15.18", "zstd", List.of(part("databases/0001_big.dump.zst", "pre-data", null))),
+                "does not fit the file name");
+        assertRefused(manifest("15.18", "zstd", List.of(part("databases/0001_big.data-0.dump.zst", "data-0", null))),
+                "files[0].path");
+        assertRefused(manifest("15.18", "zstd", List.of(part("databases/0001_big.pre-data.dump.zst", "../x", null))),
+                "files[0].part");
+        List<Manifest.File> negative = new java.util.ArrayList<>(split(1));
+        negative.set(1, part("databases/0001_big.data-1.dump.zst", "data-1",
+                List.of(new Manifest.TableStat("s", "t", -1, true, 0))));
+        assertRefused(manifest("15.18", "zstd", negative), "negative row count");
+        List<Manifest.File> unnamed = new java.util.ArrayList<>(split(1));
+        unnamed.set(1, part("databases/0001_big.data-1.dump.zst", "data-1",
+                List.of(new Manifest.TableStat("s", "", 1, true, 0))));
+        assertRefused(manifest("15.18", "zstd", unnamed), "without a valid schema and name");
     }
 
     @Test

@@ -104,7 +104,11 @@ class TamperedManifestTest {
                 "$(touch " + sentinel + ")\tdatabases/0001_x.dump\tnone\t-",
                 b64 + "\tdatabases/0001_x.dump\tnone\t`touch " + sentinel + "`",
                 b64 + "\tdatabases/0001_x.dump\tnone\t-\textra",
-                b64 + "\tdatabases/0001_x.dump.zst\tnone\t-");
+                b64 + "\tdatabases/0001_x.dump.zst\tnone\t-",
+                b64 + "\tdatabases/0001_x.dump\tnone\t-\t-\textra",
+                b64 + "\tdatabases/0001_x.data-1.dump\tnone\t-\tdata-1", // a data part before its pre-data
+                b64 + "\tdatabases/0001_x.pre-data.dump\tnone\t-\tpost-data", // a part its file name does not name
+                b64 + "\tdatabases/0001_x.pre-data.dump\tnone\t-\t$(touch " + sentinel + ")");
         int databasesBefore = Integer.parseInt(Restores.query(TestServices.targetPgPort(),
                 "SELECT count(*) FROM pg_database"));
         for (String bad : badLines) {
