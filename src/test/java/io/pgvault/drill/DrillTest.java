@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(DrillTest.DrillServerProfile.class)
 class DrillTest {
 
-    /** The second cluster as drill server; weekly 1 so retention would delete the older backup. */
+    /** The second cluster as drill server; weekly 1 and no prune after a backup, so retention would delete the older one. */
     public static class DrillServerProfile implements QuarkusTestProfile {
         @Override
         public Set<Class<?>> getEnabledAlternatives() {
@@ -54,13 +54,14 @@ class DrillTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("pgvault.drill.server.host", "127.0.0.1",
+            Map<String, String> m = new java.util.HashMap<>(Map.of("pgvault.drill.server.host", "127.0.0.1",
                     "pgvault.drill.server.port", TestServices.env("PGVAULT_TARGET_PG_PORT"),
                     "pgvault.drill.server.user", "postgres", "pgvault.drill.server.sslmode", "disable",
                     "pgvault.drill.server.auth", "password", "pgvault.drill.server.password-ref", "env:PGVAULT_PG_PASSWORD",
-                    "pgvault.restore.private-server-hosts", "127.0.0.1",
-                    "pgvault.retention.weekly-weeks", "1", "pgvault.retention.monthly-months", "0",
-                    "pgvault.retention.yearly-years", "0");
+                    "pgvault.restore.private-server-hosts", "127.0.0.1"));
+            m.putAll(Map.of("pgvault.retention.weekly-weeks", "1", "pgvault.retention.monthly-months", "0",
+                    "pgvault.retention.yearly-years", "0", "pgvault.retention.prune-after-backup", "false"));
+            return m;
         }
     }
 
