@@ -49,8 +49,13 @@ public final class TableCensus {
      * drills, never a reason to fail a backup. The snapshot stays usable either way.
      */
     public static List<Manifest.TableStat> of(ExportedSnapshot snapshot, long exactMaxBytes) {
+        long start = System.nanoTime();
         try {
-            return take(snapshot.connection(), exactMaxBytes);
+            List<Manifest.TableStat> tables = take(snapshot.connection(), exactMaxBytes);
+            LOG.infof("Table census of database \"%s\": %d table(s), %d counted exactly, in %d ms", snapshot.database(),
+                    tables.size(), tables.stream().filter(Manifest.TableStat::exact).count(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return tables;
         } catch (SQLException e) {
             LOG.warnf("The table census of database \"%s\" failed (%s); its manifest entry records no table statistics",
                     snapshot.database(), Redactor.redact(String.valueOf(e.getMessage())));
