@@ -222,5 +222,6 @@ class DrillTest {
         assertTrue(job.error().message().contains("rows of \"drill_shop\".public.orders: 900 restored, the backup counted 1000"),
                 job.error().message());
         assertFalse(drillServerDatabases().contains(SHOP));
+        System.out.println("--- drill report of a sabotaged restore ---\n" + text);
     }
 }
