@@ -7,6 +7,7 @@ import io.pgvault.jobs.JobState;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.retention.RetentionService;
+import io.pgvault.testing.LogCapture;
 import io.pgvault.testing.TestClock;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.BackupLayout;
@@ -146,9 +147,16 @@ class DrillTest {
         assertNotNull(shop.tables(), "the backup recorded the census: " + shop);
         List<String> before = drillServerDatabases();
 
-        DrillReport r = drills.drill(SERVER).get(0);
+        DrillReport r;
+        String events;
+        try (LogCapture capture = new LogCapture(java.util.logging.Level.INFO, "io.pgvault.events")) {
+            r = drills.drill(SERVER).get(0);
+            events = capture.text();
+        }
         String text = DrillText.render(r);
         assertTrue(r.passed(), text);
+        assertTrue(events.contains("pgvault.job {\"event\":\"pgvault.job\",\"server\":\"test-pg\",\"kind\":\"drill\","
+                + "\"state\":\"Succeeded\",\"jobId\":\"" + r.jobId() + "\""), "the drill's job event: " + events);
         assertEquals(m.backupId(), r.backupId());
         assertEquals("1000 restored, the backup counted 1000", check(r, "rows of \"drill_shop\".public.orders").detail(), text);
         assertEquals(DrillReport.Outcome.PASSED, check(r, "rows of \"drill_shop\".public." + ODD_TABLE).outcome(), text);
