@@ -147,4 +147,25 @@ class SupportMatrixRestoreTest {
         assertEquals(4, v.errors().size());
         assertFalse(v.allowed());
     }
+
+    // restore-into-server (NOTE) -----------------------------------------------------------------------------------
+
+    /** A restore into a server is allowed, with a note that is neither an error nor a warning; the rules still apply. */
+    @Test
+    void aRestoreIntoAServerCarriesANoteAndStillObeysTheRules() {
+        RestoreFacts clean = Facts.cleanRestore();
+        Verdict v = matrix.judgeRestore(new RestoreFacts(clean.backupId(), List.of(), clean.vault(), clean.target(),
+                List.of(), true));
+        Violation note = only(v, "restore-into-server");
+        assertEquals(Severity.NOTE, note.severity());
+        assertTrue(v.allowed() && v.warnings().isEmpty() && v.errors().isEmpty(), v::renderTable);
+        assertEquals(List.of(note), v.notes());
+        assertTrue(note.render().startsWith("NOTE [restore-into-server]") && note.problem().contains("beyond"),
+                note.render());
+        assertTrue(v.renderTable().contains("1 note(s)"), v::renderTable);
+        Verdict itemLevel = matrix.judgeRestore(new RestoreFacts(clean.backupId(), List.of("app"), clean.vault(),
+                clean.target(), List.of(), true));
+        assertFalse(itemLevel.allowed(), "no item-level recovery into a server either");
+        assertFalse(matrix.judgeRestore(clean).violates("restore-into-server"), "a restore as files has no note");
+    }
 }

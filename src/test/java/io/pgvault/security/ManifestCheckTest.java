@@ -185,4 +185,21 @@ class ManifestCheckTest {
         assertTrue(e.render().contains(part), "expected '" + part + "': " + e.render());
         assertTrue(e.render().contains("HINT: "), e.render());
     }
+
+    /** The source's system_identifier is a decimal number (or absent, in older manifests); anything else is refused. */
+    @Test
+    void theSystemIdentifierIsADecimalNumber() {
+        Manifest m = manifest("15.18", "none", List.of(ROLES));
+        assertDoesNotThrow(() -> ManifestCheck.check(withSystemIdentifier(m, "7713525943245912217"), "pg1", ID));
+        assertDoesNotThrow(() -> ManifestCheck.check(withSystemIdentifier(m, null), "pg1", ID));
+        for (String bad : List.of("", "77x", "-1", "1 OR 1=1", "123456789012345678901")) {
+            assertRefused(withSystemIdentifier(m, bad), "systemIdentifier");
+        }
+    }
+
+    static Manifest withSystemIdentifier(Manifest m, String id) {
+        return new Manifest(m.formatVersion(), m.server(), m.backupId(), m.isoWeek(), m.type(), m.startedAt(),
+                m.finishedAt(), m.serverVersion(), m.pgDumpVersion(), m.compression(), m.totalBytes(), m.files(),
+                m.excludedDatabases(), m.pgvaultVersion(), id);
+    }
 }
