@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pgvault backup benchmark: one run, same data, same compression, on the project's own PostgreSQL + Azurite.
-#   bench/run.sh [--scale N] [--bytea-mb N] [--text-rows N] [--big-scale N] [--quick]
+#   bench/run.sh [--scale N] [--bytea-mb N] [--text-rows N] [--big-scale N] [--split-mb N] [--quick] [--split-only]
 # Cases:
 #   a  pg_dump alone to /dev/null (stdout: pg_dump 15 cannot fsync -f /dev/null), with the same compression
 #   b  pg_dump to a file, then the Azure SDK's parallel upload of that file (bin/pgvault upload-file: what a user
@@ -10,7 +10,11 @@
 # on three databases: pgbench (~1 GB, very compressible), bytea-heavy (512 MB of incompressible bytea values) and
 # text (6M rows of md5 text, ~800 MB: where compression speed shows);
 # plus 4 databases at parallelism 1 vs 2 (and the same with the bare tools, the machine's own ceiling), and peak RSS
-# of the ~1 GB vs the ~4 GB database.
+# of the ~1 GB vs the ~4 GB database;
+# plus one database of ~2 GB (four large tables and 200 small ones) dumped in parts from one snapshot
+# (pgvault.backup.split-database-bytes = half its size) at parallelism 1 vs 2, gzip:6 and zstd:1, against the bare tool's parallel
+# mode, pg_dump -Fd -j 2 to local disk (gzip:6 inside pg_dump; zstd: pg_dump 15 -Fd has no zstd, so -Z0 and then
+# zstd -1 -T2 over the files). --split-only runs only that case.
 # Results: bench/results/<time>.json and a table on stdout. Not a test: nothing here asserts.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,14 +24,18 @@ BYTEA_MB=512    # bytea-heavy database: MB of incompressible bytea values
 TEXT_ROWS=6000000 # md5-text database: rows of three md5 strings
 BIG_SCALE=280   # ≈ 4 GB, memory case
 MULTI_SCALE=15  # 4 databases of ≈ 230 MB each
+SPLIT_MB=2000   # the split case's database: four large tables of SPLIT_MB/4.4 MB each, and 200 small ones
+SPLIT_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE=$2; shift 2 ;;
     --bytea-mb) BYTEA_MB=$2; shift 2 ;;
     --text-rows) TEXT_ROWS=$2; shift 2 ;;
     --big-scale) BIG_SCALE=$2; shift 2 ;;
-    --quick) SCALE=10; BYTEA_MB=64; TEXT_ROWS=600000; BIG_SCALE=40; MULTI_SCALE=3; shift ;;
-    *) echo "usage: $0 [--scale N] [--bytea-mb N] [--text-rows N] [--big-scale N] [--quick]" >&2; exit 2 ;;
+    --split-mb) SPLIT_MB=$2; shift 2 ;;
+    --quick) SCALE=10; BYTEA_MB=64; TEXT_ROWS=600000; BIG_SCALE=40; MULTI_SCALE=3; SPLIT_MB=300; shift ;;
+    --split-only) SPLIT_ONLY=1; shift ;;
+    *) echo "usage: $0 [--scale N] [--bytea-mb N] [--text-rows N] [--big-scale N] [--split-mb N] [--quick] [--split-only]" >&2; exit 2 ;;
   esac
 done
 command -v /usr/bin/time >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq time >/dev/null; }
@@ -45,6 +53,45 @@ now() { date +%s.%N; }
 secs() { python3 -c "print(round($2 - $1, 3))"; }
 dbsize() { psql -XAtc "SELECT pg_database_size('$1')"; }
 
+split_data() { # one database of ~SPLIT_MB MB: 4 large tables (md5 text with a primary key) and 200 small ones
+  local rows=$((SPLIT_MB * 1000000 / 4 / 165)) i
+  createdb bench_split
+  for i in 1 2 3 4; do
+    psql -X -q -d bench_split -c "CREATE TABLE big_$i AS SELECT g AS id, md5(g::text) || md5((g * $i)::text) AS a,
+      md5((g * 7)::text) AS b FROM generate_series(1, $rows) g" -c "ALTER TABLE big_$i ADD PRIMARY KEY (id)"
+  done
+  psql -X -q -d bench_split -c "DO \$\$BEGIN FOR i IN 1..200 LOOP EXECUTE format('CREATE TABLE small_%s AS SELECT g AS id,
+      md5(g::text) AS a FROM generate_series(1, %s) g', i, $((rows / 1000 + 10))); END LOOP; END\$\$"
+  psql -X -q -d postgres -c "CHECKPOINT" -c "VACUUM ANALYZE"
+}
+
+# The split case: pgvault at parallelism 1 and 2 (the database always in parts), and pg_dump -Fd -j 2 to local disk.
+split_case() {
+  local size comp p1 p2 rss1 rss2 pre1 pre2 d1 d2 dratio anchor ratio vs_anchor stream_mbs t0 dir="$RUN_DIR/fd"
+  only bench_split; size=$(dbsize bench_split)
+  for comp in gzip:6 zstd:1; do
+    # split only this database (not the 8 MB postgres database), whatever its size
+    PGVAULT_BACKUP_SPLIT_DATABASE_BYTES=$((size / 2)) pgvault_backup "split-$comp-p1" "$comp" 1; p1=$WALL; rss1=$RSS; pre1=${PREFLIGHT_MS:-0}
+    PGVAULT_BACKUP_SPLIT_DATABASE_BYTES=$((size / 2)) pgvault_backup "split-$comp-p2" "$comp" 2; p2=$WALL; rss2=$RSS; pre2=${PREFLIGHT_MS:-0}
+    rm -rf "$dir"; t0=$(now)
+    if [ "${comp%%:*}" = zstd ]; then pg_dump -Fd -j 2 -Z0 -d bench_split -f "$dir" && zstd -q -1 -T2 --rm -r "$dir"
+    else pg_dump -Fd -j 2 -Z6 -d bench_split -f "$dir"; fi
+    anchor=$(secs "$t0" "$(now)"); rm -rf "$dir"
+    ratio=$(python3 -c "print(round($p2 / $p1, 3))"); vs_anchor=$(python3 -c "print(round($p2 / $anchor, 3))")
+    # the dump phase alone: the backup's time less its preflight (a cold JVM's first connections, seconds here)
+    d1=$(python3 -c "print(round($p1 - $pre1 / 1000, 3))"); d2=$(python3 -c "print(round($p2 - $pre2 / 1000, 3))")
+    dratio=$(python3 -c "print(round($d2 / $d1, 3))")
+    stream_mbs=$(python3 -c "print(round($size / 1e6 / $p1, 1))")
+    printf "split %s (%s MB): parallelism 1 %ss, 2 %ss, ratio %s (target <= 0.65 with gzip); without preflight %ss, %ss, ratio %s; pg_dump -Fd -j 2 %ss, pgvault p2 / that %s (target <= 1.10); one stream %s MB/s; peak RSS %s / %s MB\n" \
+      "$comp" $((size / 1000000)) "$p1" "$p2" "$ratio" "$d1" "$d2" "$dratio" "$anchor" "$vs_anchor" "$stream_mbs" $((rss1 / 1024)) $((rss2 / 1024))
+    add "{\"case\":\"split\",\"compression\":\"$comp\",\"db_bytes\":$size,\"p1_s\":$p1,\"p2_s\":$p2,\"p2_over_p1\":$ratio,\"p1_dump_s\":$d1,\"p2_dump_s\":$d2,\"p2_over_p1_dump\":$dratio,\"pg_dump_fd_j2_s\":$anchor,\"p2_over_fd_j2\":$vs_anchor,\"p1_mb_per_s\":$stream_mbs,\"p1_peak_rss_kb\":$rss1,\"p2_peak_rss_kb\":$rss2}"
+  done
+}
+
+ITEMS=()
+add() { ITEMS+=("$1"); }
+
+if [ "$SPLIT_ONLY" = 0 ]; then
 echo "== building data (pgbench scale $SCALE, bytea $BYTEA_MB MB, text $TEXT_ROWS rows, big scale $BIG_SCALE, 4 x scale $MULTI_SCALE)"
 createdb bench_pgbench; pgbench -i -q -s "$SCALE" bench_pgbench >/dev/null 2>&1
 createdb bench_bytea
@@ -58,6 +105,7 @@ psql -X -q -d bench_text -c "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS a
 for i in 1 2 3 4; do createdb "bench_multi_$i"; pgbench -i -q -s "$MULTI_SCALE" "bench_multi_$i" >/dev/null 2>&1; done
 createdb bench_big; pgbench -i -q -s "$BIG_SCALE" bench_big >/dev/null 2>&1
 psql -X -q -d postgres -c "CHECKPOINT" -c "VACUUM ANALYZE"
+fi
 
 # Each pgvault run backs up a server that holds exactly the databases under test: other databases are made
 # unconnectable for the run (datallowconn=false), so the matrix excludes them.
@@ -101,8 +149,14 @@ file_then_upload() { # db compression -> B_WALL B_UPLOAD (the upload step alone,
   B_BYTES=$(stat -c %s "$f"); rm -f "$f"
 }
 
-ITEMS=()
-add() { ITEMS+=("$1"); }
+if [ "$SPLIT_ONLY" = 1 ]; then
+  echo "== building data (split case only: ~$SPLIT_MB MB)"
+  split_data; split_case; only ""
+  (IFS=,; echo "[${ITEMS[*]}]") > "$OUT/$STAMP-split.json"
+  echo "results: $OUT/$STAMP-split.json"
+  exit 0
+fi
+
 printf "\n%-34s %9s %9s %9s %9s %7s %7s %9s %10s %6s\n" case a_s b_s c_s c_proc_s a/c b/c "c_MB/s" peakRSS_MB pre%
 for db in bench_pgbench bench_bytea bench_text; do
   size=$(dbsize "$db")
@@ -150,6 +204,7 @@ only bench_pgbench; pgvault_backup mem-1g zstd:1 2; R1=$RSS; S1=$(dbsize bench_p
 only bench_big; pgvault_backup mem-4g zstd:1 2; R4=$RSS; S4=$(dbsize bench_big)
 printf "memory: %s MB database peak RSS %s MB; %s MB database peak RSS %s MB\n" $((S1 / 1000000)) $((R1 / 1024)) $((S4 / 1000000)) $((R4 / 1024))
 add "{\"case\":\"memory\",\"small_db_bytes\":$S1,\"small_peak_rss_kb\":$R1,\"big_db_bytes\":$S4,\"big_peak_rss_kb\":$R4}"
+split_data; split_case
 only ""
 (IFS=,; echo "[${ITEMS[*]}]") > "$OUT/$STAMP.json"
 echo "results: $OUT/$STAMP.json"

@@ -116,8 +116,9 @@ public class BackupService {
             }
             Committed committed = claimDumpAndCommit(target, preflight, job, at, run); // claim, dump, commit
             LOG.infof("Backup %s of %s committed: %d database(s) (%d reused), %d bytes in %.3f s (preflight %d ms)",
-                    job.backupId(), job.server(), committed.manifest().databaseFiles().size(),
-                    committed.manifest().databaseFiles().stream().filter(f -> f.reusedFrom() != null).count(),
+                    job.backupId(), job.server(), committed.manifest().databaseDumps().size(),
+                    committed.manifest().databaseDumps().stream()
+                            .filter(d -> d.files().stream().allMatch(f -> f.reusedFrom() != null)).count(),
                     committed.manifest().totalBytes(),
                     run.seconds(), preflightMillis);
             JobRecord done = afterCommit.run(committed.manifest(), committed.job(), target.retention()); // immutability, retention

@@ -19,8 +19,11 @@ import java.util.List;
  *
  * <p>Sizes come from {@code pg_total_relation_size}, which takes an ACCESS SHARE lock on each table until the
  * snapshot's transaction ends — the lock pg_dump takes on every table anyway, here from the snapshot's moment on,
- * so no table is dropped or rewritten between the snapshot and the dumps' own locks (pg_dump's parallel leader
- * does the same). A table locked by another session fails after {@code lock_timeout} (set by PgConnections).
+ * so no table is dropped or rewritten between the snapshot and the parts' own locks (pg_dump's parallel leader
+ * does the same). Partitioned tables are locked too (their size is 0): a part that dumps one partition with
+ * {@code --table} does not lock the parent itself, yet reads its catalog entries, and would wait without end
+ * behind a session holding the parent. A table another session holds fails here after {@code lock_timeout} (set
+ * by PgConnections, the backup's lock wait), before any part starts.
  */
 public final class DataTables {
 
@@ -29,9 +32,9 @@ public final class DataTables {
     }
 
     private static final String TABLES = """
-            SELECT n.nspname, c.relname, pg_catalog.pg_total_relation_size(c.oid)
+            SELECT n.nspname, c.relname, pg_catalog.pg_total_relation_size(c.oid), c.relkind = 'r'
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind = 'r' AND c.relpersistence <> 't'
+            WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
               AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
               AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
                               WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
@@ -46,7 +49,9 @@ public final class DataTables {
         List<Table> tables = new ArrayList<>();
         try (Statement st = snapshot.connection().createStatement(); ResultSet rs = st.executeQuery(TABLES)) {
             while (rs.next()) {
-                tables.add(new Table(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                if (rs.getBoolean(4)) { // a partitioned table holds no rows: locked above, not listed
+                    tables.add(new Table(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
             }
             return tables;
         } catch (SQLException e) {

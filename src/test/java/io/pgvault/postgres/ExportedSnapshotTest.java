@@ -6,6 +6,7 @@ import io.pgvault.testing.Errors;
 import io.pgvault.testing.TestServices;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,12 @@ class ExportedSnapshotTest {
     void database() {
         TestServices.recreateDatabase(DB);
         TestServices.sql(DB, "CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 10)");
+    }
+
+    /** Its database must not end up in other tests' backups. */
+    @AfterAll
+    static void drop() {
+        TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
     }
 
     @Test

@@ -173,6 +173,21 @@ class ManifestCheckTest {
         assertRefused(manifest("15.18", "zstd", unnamed), "without a valid schema and name");
     }
 
+    /**
+     * An interrupted run's progress document offers a split database for reuse only with every part (the run
+     * records them together once all committed): one that lists some parts is refused, so nothing is reused.
+     */
+    @Test
+    void aProgressDocumentWithSomePartsOfADatabaseIsRefused() {
+        List<Manifest.File> some = new java.util.ArrayList<>(split(2));
+        some.remove(some.size() - 1);
+        assertDoesNotThrow(() -> ManifestCheck.checkProgress(new io.pgvault.vault.RunProgress(1, "pg1", ID, split(2)),
+                "pg1", ID));
+        PgvaultException e = Errors.assertKind(ErrorKind.INTEGRITY, () -> ManifestCheck.checkProgress(
+                new io.pgvault.vault.RunProgress(1, "pg1", ID, some), "pg1", ID));
+        assertTrue(e.render().contains("neither one whole dump nor every part"), e.render());
+    }
+
     @Test
     void aBackupThatWouldWriteAnUnreadableManifestSaysItIsNotTampering() {
         PgvaultException e = Errors.assertKind(ErrorKind.INTEGRITY,
