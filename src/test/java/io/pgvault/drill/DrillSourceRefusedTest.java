@@ -6,6 +6,7 @@ import io.pgvault.jobs.JobState;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.matrix.BackupType;
 import io.pgvault.retention.RetentionService;
+import io.pgvault.testing.Cli;
 import io.pgvault.testing.TestServices;
 import io.pgvault.vault.Manifest;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,6 +15,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -62,6 +64,9 @@ class DrillSourceRefusedTest {
     @Inject
     RetentionService retention;
 
+    @Inject
+    CommandLine.IFactory factory;
+
     @AfterAll
     static void drop() {
         TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
@@ -91,5 +96,14 @@ class DrillSourceRefusedTest {
             assertNull(rs.getString(2), "no drill marker was put on the source's database");
         }
         assertNull(retention.plan(SERVER).blockedBy(), "a refused drill is not a failed one: " + m.backupId());
+
+        // the same through bin/pgvault: drill exits 1 (refused, not a damaged backup), drills lists both
+        Cli.Result cli = Cli.run(factory, "drill", "--server", SERVER);
+        assertEquals(1, cli.exit(), cli.out() + cli.err());
+        assertTrue(cli.out().contains("of server test-pg: FAILED") && cli.out().contains("system_identifier"), cli.out());
+        Cli.Result history = Cli.run(factory, "drills", "--server", SERVER);
+        assertEquals(0, history.exit(), history.err());
+        assertEquals(2, history.out().lines().filter(l -> l.startsWith("drill-") && l.contains(" FAILED ")).count(),
+                history.out());
     }
 }
