@@ -116,8 +116,22 @@ class DrillTest {
         return TestServices.targetPgPort();
     }
 
+    /**
+     * Drops from the drill server every database the source has (but its postgres): other tests restore the
+     * source's databases into the same second cluster, and a drill refuses (FailIfExists) to restore over them.
+     */
     static void dropOnDrillServer() {
-        for (String db : List.of(SHOP, ODD)) {
+        List<String> source = new ArrayList<>(List.of(SHOP, ODD));
+        try (Connection c = TestServices.connect(TestServices.pgPort(), "postgres"); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname NOT IN "
+                        + "('postgres', 'template0', 'template1')")) {
+            while (rs.next()) {
+                source.add(rs.getString(1));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String db : source) {
             TestServices.sqlOn(drillPort(), "postgres", "DROP DATABASE IF EXISTS " + TestServices.ident(db) + " WITH (FORCE)");
         }
     }
