@@ -50,10 +50,9 @@ public class RestoreService {
      * background; returns at once.
      */
     public RestoreAccepted start(RestoreRequest request) {
-        if (request != null && (request.targetServer() != null) == (request.targetContainerUrl() != null)) {
+        if (request != null && request.targetServer() != null && request.targetContainerUrl() != null) {
             throw new PgvaultException(ErrorKind.INVALID_REQUEST, "A restore needs exactly one target.",
-                    request.targetServer() == null ? "neither targetContainerUrl nor targetServer is given"
-                            : "both targetContainerUrl and targetServer are given",
+                    "both targetContainerUrl and targetServer are given",
                     "Give targetContainerUrl (restore as files into a container) or targetServer (restore into a"
                             + " PostgreSQL server: {\"host\":…,\"port\":5432,\"user\":…,\"auth\":\"entra\"}), not both.");
         }

@@ -90,7 +90,8 @@ public final class TargetGuard {
     /** The URL as an absolute URI with a host, and without user info or fragment; or a refusal. */
     private URI parse(String url) {
         if (url == null || url.isBlank()) {
-            throw refuse("targetContainerUrl is missing.", "(missing)");
+            throw refuse("targetContainerUrl is missing (or give targetServer to restore into a PostgreSQL server).",
+                    "(missing)");
         }
         URI uri;
         try {
