@@ -282,7 +282,8 @@ restore_db() { # index of a whole database's line
 # parts at once (at most --jobs, each a pg_restore of its own in its own work folder), then post-data.
 restore_split() {
   local first=$1 last=$2 i name=${NAMES[$1]} marks
-  echo "restore.sh: database $(printf '%q' "$name") in $((last - first + 1)) parts, data parts $((last - first - 1)) at once at most $JOBS"
+  echo "restore.sh: database $(printf '%q' "$name") in $((last - first + 1)) parts: pre-data, $((last - first - 1))" \
+    "data part(s) at most $JOBS at once, post-data"
   prepare_db "$name" "${OWNERS[$first]}" || { FAILED=1; return 0; }
   restore_file "$name" "${FILES[$first]}" "${COMPS[$first]}" 1 || FAILED=1
   marks=$(mktemp -d -p "$WORK")
