@@ -267,6 +267,15 @@ param logRetentionInDays int = 30
 @description('NCRONTAB schedule of the overdue watch (WATCH_SCHEDULE), with seconds; hourly by default. The "no watch run" alert fires after watchSilentHours without a run.')
 param watchSchedule string = '0 0 * * * *'
 
+@description('NCRONTAB schedule of the restore drills (DRILL_SCHEDULE), with seconds; monthly by default (03:00 on the 1st).')
+param drillSchedule string = '0 0 3 1 * *'
+
+@description('Host of the drill server restore drills restore into (PGVAULT_DRILL_SERVER_HOST); empty: no drills.')
+param drillServerHost string = ''
+
+@description('Login role on the drill server (PGVAULT_DRILL_SERVER_USER); with Entra, the managed identity\'s role name.')
+param drillServerUser string = 'postgres'
+
 @description('Days a protected server\'s newest committed backup may be old before the watch marks it Overdue (PGVAULT_WATCH_OVERDUE_DAYS).')
 @minValue(1)
 param watchOverdueDays int = 8
@@ -506,6 +515,9 @@ module functionApp 'app/function.bicep' = {
     schedulerSchedule: schedulerSchedule
     watchSchedule: watchSchedule
     watchOverdueDays: watchOverdueDays
+    drillSchedule: drillSchedule
+    drillServerHost: drillServerHost
+    drillServerUser: drillServerUser
     websiteTimeZone: websiteTimeZone
     backupServerName: !empty(backupServerName) ? backupServerName : split(pgHost, '.')[0]
     pgHost: pgHost

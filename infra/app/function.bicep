@@ -67,6 +67,15 @@ param schedulerSchedule string = '0 0 * * * *'
 @description('NCRONTAB schedule of the overdue watch (six fields), read by the watchBackups timer as %WATCH_SCHEDULE%.')
 param watchSchedule string = '0 0 * * * *'
 
+@description('NCRONTAB schedule of the restore drills (six fields), read by the restoreDrill timer as %DRILL_SCHEDULE%; monthly by default.')
+param drillSchedule string = '0 0 3 1 * *'
+
+@description('pgvault.drill.server.host: the PostgreSQL server drills restore into (never a protected server); empty: no drills.')
+param drillServerHost string = ''
+
+@description('pgvault.drill.server.user: login role on the drill server (may create databases); with Entra, the identity\'s role name.')
+param drillServerUser string = 'postgres'
+
 @description('pgvault.watch.overdue-days: days a protected server\'s newest committed backup may be old before it is Overdue.')
 @minValue(1)
 param watchOverdueDays int = 8
@@ -223,6 +232,7 @@ var isElastic = startsWith(planSku, 'EP')
 // pgvault-omitted: PGVAULT_RESTORE_SYNC_COPY_MAX_BYTES (Azure's own 256 MiB cap of Copy Blob From URL; the app default is that cap)
 // pgvault-omitted: PGVAULT_VERIFY_SCRATCH_DATABASE (test restores into the production server are opt-in; set it by hand to turn them on)
 // pgvault-omitted: PGVAULT_QUEUE_RETRY_DELAY (only bin/pgvault fleet run reads it; in Azure host.json's queues.visibilityTimeout spaces the retries)
+// pgvault-omitted: PGVAULT_DRILL_SERVER_PASSWORD_REF (the app's drills log in with Entra; a password reference is set by hand with auth=password)
 // pgvault-omitted: PGVAULT_VERIFY_SCRATCH_ROLE (only used with PGVAULT_VERIFY_SCRATCH_DATABASE; the default pgvault_scratch suits)
 var appSettings = union({
   FUNCTIONS_EXTENSION_VERSION: '~4'
@@ -239,6 +249,7 @@ var appSettings = union({
   // The same number as host.json's extensions.queues.maxDequeueCount: backupServer records the last attempt Failed.
   PGVAULT_QUEUE_MAX_DEQUEUE_COUNT: '5'
   WATCH_SCHEDULE: watchSchedule
+  DRILL_SCHEDULE: drillSchedule
   // pgvault's lines reach Application Insights as invocation logs (io.pgvault.jobs.InvocationLog), with the
   // job's fields in their text; the agent adds no MDC to plain java.util.logging records (docs/operations.md).
   APPLICATIONINSIGHTS_ENABLE_AGENT: 'false'
@@ -281,6 +292,14 @@ var appSettings = union({
   // Job records are deleted this many days after their last change (each server's status document keeps the last ones).
   PGVAULT_JOBS_RETENTION_DAYS: '400'
   PGVAULT_WATCH_OVERDUE_DAYS: string(watchOverdueDays)
+  PGVAULT_DRILL_SERVER_HOST: drillServerHost
+  PGVAULT_DRILL_SERVER_USER: drillServerUser
+  // Drills log in like registered servers: the app's managed identity (Entra), over TLS.
+  PGVAULT_DRILL_SERVER_PORT: '5432'
+  PGVAULT_DRILL_SERVER_SSLMODE: 'require'
+  PGVAULT_DRILL_SERVER_AUTH: 'entra'
+  // Above 1 GiB a table's row count in the manifest is the planner's estimate (docs/drills.md measures the cost).
+  PGVAULT_BACKUP_EXACT_COUNT_MAX_BYTES: '1073741824'
   PGVAULT_RESTORE_VERIFY: restoreVerify
   // The support matrix's own limits (1 TiB server, 500 MiB bytea), same as the Java defaults.
   PGVAULT_MATRIX_MAX_SERVER_SIZE_BYTES: '1099511627776'

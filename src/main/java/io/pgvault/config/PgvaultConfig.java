@@ -65,6 +65,43 @@ public interface PgvaultConfig {
     /** The registry of protected servers. */
     Fleet fleet();
 
+    /** Restore drills: the {@code restoreDrill} timer on {@code %DRILL_SCHEDULE%} and {@code bin/pgvault drill}. */
+    Drill drill();
+
+    /** Restore drills (docs/drills.md). */
+    interface Drill {
+        /** The server every drill restores into and drops again; never a protected server itself. */
+        DrillServer server();
+    }
+
+    /**
+     * The drill server: a PostgreSQL server pgvault restores the newest backup of each protected server into, checks,
+     * and drops what it created. Logged in to like a registered server: {@code entra} or {@code password} by reference.
+     */
+    interface DrillServer {
+        /** Host name or address of the drill server; empty: no drill server, drills are refused with a HINT. */
+        Optional<String> host();
+
+        /** TCP port of the drill server. */
+        @WithDefault("5432")
+        Optional<String> port();
+
+        /** Login role on the drill server; it must be allowed to create databases (CREATEDB or the server admin). */
+        @WithDefault("postgres")
+        Optional<String> user();
+
+        /** libpq sslmode for the drill server (a password or token travels to it). */
+        @WithDefault("require")
+        Optional<String> sslmode();
+
+        /** {@code entra} (a token of the app's managed identity) or {@code password} (read from {@code password-ref}). */
+        @WithDefault("entra")
+        Optional<String> auth();
+
+        /** With {@code auth=password}: {@code env:VAR} or a Key Vault secret URI, as in the registry; never the password. */
+        Optional<String> passwordRef();
+    }
+
     /** The registry of protected servers. */
     interface Fleet {
         /**
@@ -291,6 +328,14 @@ public interface PgvaultConfig {
         /** Longest a single pg_dump may run before it is killed and the backup fails. */
         @WithDefault("PT12H")
         Optional<String> timeout();
+
+        /**
+         * Tables up to this size (pg_total_relation_size) get an exact {@code count(*)} in the dump's snapshot in the
+         * manifest; larger ones the planner's estimate (reltuples), which a drill reports but does not fail on. Counting
+         * reads the table once more (docs/drills.md measures it); 0: estimates only.
+         */
+        @WithDefault("1073741824")
+        Optional<String> exactCountMaxBytes();
     }
 
     /** Restore settings. */

@@ -62,6 +62,7 @@ public class Settings {
             new Typed("pgvault.backup.lock-wait-timeout", Settings::lockWaitTimeout),
             new Typed("pgvault.backup.time-budget", Settings::timeBudget),
             new Typed("pgvault.backup.timeout", Settings::backupTimeout),
+            new Typed("pgvault.backup.exact-count-max-bytes", Settings::exactCountMaxBytes),
             new Typed("pgvault.restore.allowed-endpoints", Settings::restoreAllowedEndpoints),
             new Typed("pgvault.restore.sync-copy-max-bytes", Settings::syncCopyMaxBytes),
             new Typed("pgvault.restore.copy-timeout", Settings::copyTimeout),
@@ -74,7 +75,10 @@ public class Settings {
             new Typed("pgvault.jobs.retention-days", Settings::jobsRetentionDays),
             new Typed("pgvault.queue.max-dequeue-count", Settings::queueMaxDequeueCount),
             new Typed("pgvault.queue.retry-delay", Settings::queueRetryDelay),
-            new Typed("pgvault.watch.overdue-days", Settings::watchOverdueDays));
+            new Typed("pgvault.watch.overdue-days", Settings::watchOverdueDays),
+            new Typed("pgvault.drill.server.port", Settings::drillPort),
+            new Typed("pgvault.drill.server.sslmode", Settings::drillSslMode),
+            new Typed("pgvault.drill.server.auth", Settings::drillAuth));
 
     /** The app-setting names of every typed setting (each is checked by {@link #problems()}). */
     public static List<String> typedNames() {
@@ -265,6 +269,24 @@ public class Settings {
 
     public Duration backupTimeout() {
         return SettingText.duration("PGVAULT_BACKUP_TIMEOUT", config.backup().timeout());
+    }
+
+    /** 0: every table's rows are the planner's estimate. */
+    public long exactCountMaxBytes() {
+        return SettingText.number("PGVAULT_BACKUP_EXACT_COUNT_MAX_BYTES", config.backup().exactCountMaxBytes(), 0,
+                Long.MAX_VALUE, "bytes (0: estimates only)");
+    }
+
+    public int drillPort() {
+        return (int) SettingText.number("PGVAULT_DRILL_SERVER_PORT", config.drill().server().port(), 1, 65535, "a TCP port");
+    }
+
+    public SslMode drillSslMode() {
+        return SettingText.oneOf("PGVAULT_DRILL_SERVER_SSLMODE", config.drill().server().sslmode(), SslMode.values());
+    }
+
+    public PgAuth drillAuth() {
+        return SettingText.oneOf("PGVAULT_DRILL_SERVER_AUTH", config.drill().server().auth(), PgAuth.values());
     }
 
     /** Each entry an absolute http(s) URL with a host (a blob endpoint, optionally with an account path). */

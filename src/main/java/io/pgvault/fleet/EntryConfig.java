@@ -90,6 +90,7 @@ public final class EntryConfig {
             public Optional<String> lockWaitTimeout() { return app.lockWaitTimeout(); }
             public Optional<String> timeout() { return app.timeout(); }
             public Optional<String> timeBudget() { return app.timeBudget(); }
+            public Optional<String> exactCountMaxBytes() { return app.exactCountMaxBytes(); }
         };
     }
 

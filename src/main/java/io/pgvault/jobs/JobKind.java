@@ -7,7 +7,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum JobKind {
     BACKUP("backup"),
     RESTORE("restore"),
-    VERIFY("verify");
+    VERIFY("verify"),
+    /** A restore drill: the newest backup restored into the drill server, checked, dropped (docs/drills.md). */
+    DRILL("drill");
 
     private final String spelling;
 

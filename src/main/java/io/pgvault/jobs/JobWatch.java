@@ -100,6 +100,7 @@ public class JobWatch {
         return switch (kind) {
             case RESTORE -> "POST the same restore again with recoveryOption Overwrite to resume it.";
             case VERIFY -> "Start the verify again.";
+            case DRILL -> "Start the drill again (bin/pgvault drill --server NAME).";
             case BACKUP -> "Start the backup again.";
         };
     }

@@ -23,10 +23,12 @@ import java.util.TreeMap;
  * @param watchedSince   when the overdue watch first saw the server (a server never backed up is overdue from
  *                       this plus the allowed age), or null
  * @param overdue        set by the overdue watch while the newest committed backup is too old; null otherwise
+ * @param drills         the latest ended restore drill of each of the newest {@value #KEPT_VERIFIES} drilled backups:
+ *                       retention's gate treats a failed drill as a failed verify
  */
 public record ServerStatus(String server, Instant updatedAt, BackupSummary lastBackup, JobSummary lastJob,
         JobSummary lastVerify, Map<String, JobSummary> verifies, Preflight preflight, Instant watchedSince,
-        Overdue overdue) {
+        Overdue overdue, Map<String, JobSummary> drills) {
 
     /** Backups whose latest verify is kept in {@link #verifies}: enough for the gate, which asks about the newest. */
     static final int KEPT_VERIFIES = 20;
@@ -65,12 +67,14 @@ public record ServerStatus(String server, Instant updatedAt, BackupSummary lastB
 
     /** No status yet. */
     public static ServerStatus empty(String server) {
-        return new ServerStatus(BackupLayout.checkServer(server), null, null, null, null, Map.of(), null, null, null);
+        return new ServerStatus(BackupLayout.checkServer(server), null, null, null, null, Map.of(), null, null, null,
+                Map.of());
     }
 
     /** Records written before a field existed read as empty. */
     public ServerStatus {
         verifies = verifies == null ? Map.of() : Map.copyOf(verifies);
+        drills = drills == null ? Map.of() : Map.copyOf(drills);
     }
 
     /** The status after {@code job} reported its state: newer facts replace older ones, older ones are ignored. */
@@ -79,10 +83,14 @@ public record ServerStatus(String server, Instant updatedAt, BackupSummary lastB
         return switch (job.kind()) {
             // a committed backup ends an overdue spell at once (the watch's next pass would too)
             case BACKUP -> new ServerStatus(server, now, newerBackup(job), newer(lastJob, s), lastVerify, verifies, preflight,
-                    watchedSince, job.state() == JobState.SUCCEEDED ? null : overdue);
+                    watchedSince, job.state() == JobState.SUCCEEDED ? null : overdue, drills);
             case VERIFY -> job.terminal() && job.state() != JobState.INTERRUPTED
-                    ? new ServerStatus(server, now, lastBackup, lastJob, newer(lastVerify, s), withVerify(s), preflight,
-                            watchedSince, overdue)
+                    ? new ServerStatus(server, now, lastBackup, lastJob, newer(lastVerify, s), latestPer(verifies, s),
+                            preflight, watchedSince, overdue, drills)
+                    : this;
+            case DRILL -> job.terminal() && job.state() != JobState.INTERRUPTED
+                    ? new ServerStatus(server, now, lastBackup, lastJob, lastVerify, verifies, preflight, watchedSince,
+                            overdue, latestPer(drills, s))
                     : this;
             case RESTORE -> this;
         };
@@ -90,13 +98,14 @@ public record ServerStatus(String server, Instant updatedAt, BackupSummary lastB
 
     /** The status with a new registration preflight. */
     public ServerStatus withPreflight(Preflight p, Instant now) {
-        return new ServerStatus(server, now, lastBackup, lastJob, lastVerify, verifies, p, watchedSince, overdue);
+        return new ServerStatus(server, now, lastBackup, lastJob, lastVerify, verifies, p, watchedSince, overdue,
+                drills);
     }
 
     /** The status as the overdue watch left it: first seen (kept once set) and overdue or not. */
     public ServerStatus withWatch(Instant seen, Overdue o, Instant now) {
         return new ServerStatus(server, now, lastBackup, lastJob, lastVerify, verifies, preflight,
-                watchedSince == null ? seen : watchedSince, o);
+                watchedSince == null ? seen : watchedSince, o, drills);
     }
 
     /** The latest ended verify of a backup, if one is kept here. */
@@ -121,11 +130,16 @@ public record ServerStatus(String server, Instant updatedAt, BackupSummary lastB
         return s.startedAt() != null && s.startedAt().isBefore(old.startedAt()) ? old : s;
     }
 
-    private Map<String, JobSummary> withVerify(JobSummary s) {
+    /** The latest ended drill of a backup, if one is kept here. */
+    public java.util.Optional<JobSummary> drillOf(String backupId) {
+        return java.util.Optional.ofNullable(drills.get(backupId));
+    }
+
+    private static Map<String, JobSummary> latestPer(Map<String, JobSummary> byBackup, JobSummary s) {
         if (s.backupId() == null) {
-            return verifies;
+            return byBackup;
         }
-        TreeMap<String, JobSummary> m = new TreeMap<>(verifies);
+        TreeMap<String, JobSummary> m = new TreeMap<>(byBackup);
         m.merge(s.backupId(), s, (a, b) -> a.endedAt() != null && b.endedAt() != null && a.endedAt().isAfter(b.endedAt()) ? a : b);
         while (m.size() > KEPT_VERIFIES) {
             m.pollFirstEntry(); // backup ids sort by time: drop the oldest backup's

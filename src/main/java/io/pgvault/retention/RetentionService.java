@@ -4,6 +4,7 @@ import io.pgvault.errors.ErrorKind;
 import io.pgvault.errors.PgvaultException;
 import io.pgvault.config.PgvaultConfig;
 import io.pgvault.config.Settings;
+import io.pgvault.jobs.JobKind;
 import io.pgvault.jobs.JobRecord;
 import io.pgvault.jobs.JobStore;
 import io.pgvault.jobs.ServerStatus;
@@ -29,8 +30,8 @@ import java.util.Set;
 /**
  * Applies the retention policy to a server's backups: plans what goes and why, then deletes it. Guards that
  * no rule overrides: the newest committed backup is never deleted; a backup with any blob under an unexpired
- * immutability policy or a legal hold is kept; and while the newest backup's latest verify failed, nothing at
- * all is deleted. A backup is deleted manifest first (from then on it does not exist, even if the rest fails),
+ * immutability policy or a legal hold is kept; and while the newest backup's latest verify or restore drill
+ * failed, nothing at all is deleted. A backup is deleted manifest first (from then on it does not exist, even if the rest fails),
  * then its files, then its week claim. The same pass removes what dead runs left behind (a claim whose lease
  * lapsed with no manifest, or a folder with no manifest that no running backup claims) and records those
  * runs Interrupted.
@@ -182,16 +183,20 @@ public class RetentionService {
         }
     }
 
-    /** Why nothing may be deleted: the newest backup's latest verify failed. */
+    /** Why nothing may be deleted: the newest backup's latest verify or latest restore drill failed. */
     private String verificationGate(String server, Manifest newest) {
         // One small status document per server, not every job record of it; a vault from before status documents
-        // is read the old way until its first job ends.
+        // is read the old way until its first job ends (drills came later: they are always in the document).
         Optional<ServerStatus> status = jobs.status(server);
-        Optional<ServerStatus.JobSummary> last = status.isPresent() ? status.get().verifyOf(newest.backupId())
+        Optional<ServerStatus.JobSummary> verify = status.isPresent() ? status.get().verifyOf(newest.backupId())
                 : verifies.lastResult(server, newest.backupId()).map(ServerStatus.JobSummary::of);
-        return last.filter(j -> JobRecord.FAILED.equals(j.state()))
-                .map(j -> "the newest backup " + newest.backupId() + " failed verification (" + j.jobId() + ", "
-                        + j.endedAt() + "); verify it again or take a new backup")
+        Optional<ServerStatus.JobSummary> drill = status.flatMap(s -> s.drillOf(newest.backupId()));
+        return java.util.stream.Stream.of(verify, drill).flatMap(Optional::stream)
+                .filter(j -> JobRecord.FAILED.equals(j.state())).findFirst()
+                .map(j -> "the newest backup " + newest.backupId() + (j.kind() == JobKind.DRILL
+                        ? " failed its restore drill (" + j.jobId() + ", " + j.endedAt() + "); drill it again"
+                        : " failed verification (" + j.jobId() + ", " + j.endedAt() + "); verify it again")
+                        + " or take a new backup")
                 .orElse(null);
     }
 

@@ -25,7 +25,7 @@ public final class BackupLayout {
      * in {@code pg1/} and share its catalog, week claims and retention.
      */
     public static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9_-])?");
-    public static final Pattern JOB_ID = Pattern.compile("(backup|restore|verify)-[A-Za-z0-9-]{1,64}");
+    public static final Pattern JOB_ID = Pattern.compile("(backup|restore|verify|drill)-[A-Za-z0-9-]{1,64}");
     public static final String MANIFEST = "manifest.json";
     public static final String PROGRESS = "progress.json";
     /** A restore marker's key: hex of a hash of what the restore does. */
@@ -84,6 +84,17 @@ public final class BackupLayout {
     /** The folder of a server's job records. */
     public static String jobsPrefix(String server) {
         return checkServer(server) + "/.jobs/";
+    }
+
+    /** The folder of a server's restore drill reports ({@code <jobId>.json}, next to the drill's job record). */
+    public static String drillsPrefix(String server) {
+        return checkServer(server) + "/.drills/";
+    }
+
+    /** The report of one restore drill. */
+    public static String drillReportPath(String server, String jobId) {
+        jobPath(server, jobId); // the same id rules
+        return drillsPrefix(server) + jobId + JSON;
     }
 
     /** The marker that makes identical restore requests join one run ({@code key}: hex of their hash). */

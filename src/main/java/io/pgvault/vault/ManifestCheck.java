@@ -151,7 +151,7 @@ public final class ManifestCheck {
                 match(BackupLayout.BACKUP_ID, f.reusedFrom(), field + ".reusedFrom");
             }
             part(f, field);
-            tables(f.tables(), field + ".tables");
+            tables(f, database, field);
         }
         completeParts(files);
     }
@@ -167,16 +167,21 @@ public final class ManifestCheck {
                 "has a part that does not fit the file name " + f.path(), null);
     }
 
-    private void tables(List<Manifest.TableStat> tables, String field) {
-        if (tables == null) {
+    /** A database file's table statistics (optional): named tables, each once, sizes and counts not negative. */
+    private void tables(Manifest.File f, boolean database, String field) {
+        if (f.tables() == null) {
             return;
         }
-        for (int i = 0; i < tables.size(); i++) {
-            Manifest.TableStat t = tables.get(i);
-            require(t != null && name(t.schema()) && name(t.table()), field + "[" + i + "]", String.valueOf(t),
-                    "lists a table without a valid schema and name", null);
-            require(t.rows() >= 0 && t.bytes() >= 0, field + "[" + i + "]", String.valueOf(t),
-                    "lists a table with a negative row count or size", null);
+        require(database, field + ".tables", f.kind(), "lists tables for a file that is no database dump", null);
+        Set<String> seen = new HashSet<>();
+        for (int t = 0; t < f.tables().size(); t++) {
+            Manifest.TableStat s = f.tables().get(t);
+            String at = field + ".tables[" + t + "]";
+            require(s != null && name(s.schema()) && name(s.table()), at, String.valueOf(s), "lists a table without a valid schema and name", null);
+            require(seen.add(s.schema() + "\0" + s.table()), at, s.schema() + "." + s.table(), "lists a table twice", null);
+            // an estimate is -1 for a table the planner never analyzed; a count is never negative
+            require(s.bytes() >= 0 && s.rows() >= (s.exact() ? 0 : -1), at, s.schema() + "." + s.table() + " rows "
+                    + s.rows() + " bytes " + s.bytes(), "lists a table with a negative row count or size", null);
         }
     }
 

@@ -63,7 +63,7 @@ class CliHelpTest {
     @Test
     void everyCommandThatPrintsAResultTakesJson() {
         for (String verb : List.of("list", "jobs", "preflight", "servers", "backup", "restore", "verify", "prune",
-                "fetch", "fleet run", "servers add", "servers remove")) {
+                "fetch", "fleet run", "servers add", "servers remove", "drill", "drills")) {
             List<String> args = new ArrayList<>(List.of(verb.split(" ")));
             args.add("--help");
             assertTrue(run(args.toArray(String[]::new)).out().contains("--json"), verb + " takes --json");

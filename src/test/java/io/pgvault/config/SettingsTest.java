@@ -57,12 +57,16 @@ class SettingsTest {
         assertEquals(5, s.queueMaxDequeueCount());
         assertEquals(Duration.ofMinutes(5), s.queueRetryDelay());
         assertEquals(8, s.watchOverdueDays());
+        assertEquals(1L << 30, s.exactCountMaxBytes());
+        assertEquals(5432, s.drillPort());
+        assertEquals(SslMode.REQUIRE, s.drillSslMode());
+        assertEquals(PgAuth.ENTRA, s.drillAuth());
         assertEquals(List.of("*.postgres.database.azure.com"), s.fleetAllowedHosts());
     }
 
     @Test
     void everyTypedSettingRefusesTextWithItsNameValueAndHint() {
-        assertEquals(31, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
+        assertEquals(35, Settings.typedNames().size(), "every non-text setting is typed: " + Settings.typedNames());
         for (String name : Settings.typedNames()) {
             Settings s = settings(Map.of(name, "abc"));
             List<PgvaultException> problems = s.problems();

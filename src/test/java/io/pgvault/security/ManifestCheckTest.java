@@ -78,6 +78,31 @@ class ManifestCheckTest {
         assertTrue(m.files().get(0).dumpedAt() == null && m.files().get(0).reusedFrom() == null, m.toString());
     }
 
+    static Manifest.File withTables(List<Manifest.TableStat> tables) {
+        Manifest.File f = db("databases/0001_x.dump", "none", "x");
+        return new Manifest.File(f.kind(), f.database(), f.owner(), f.databaseSizeBytes(), f.path(), f.bytes(), f.sha256(),
+                f.md5(), f.compression(), null, null, null, tables);
+    }
+
+    /** Table statistics: what the census writes passes (an unanalyzed estimate is -1); tampered ones are refused. */
+    @Test
+    void tableStatisticsAreCheckedNamingTheTable() {
+        List<Manifest.TableStat> good = List.of(new Manifest.TableStat("public", "t\"x", 3, true, 8192),
+                new Manifest.TableStat("-h", "ünï", -1, false, 0));
+        assertDoesNotThrow(() -> ManifestCheck.check(manifest("15.18", "none", List.of(ROLES, withTables(good))), "pg1", ID));
+        assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("public", "t", -1, true, 0))))),
+                "files[0].tables[0]: \"public.t rows -1");
+        assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("public", "t", 1, false, -5))))),
+                "negative row count or size");
+        assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("public", "", 1, true, 0))))),
+                "without a valid schema and name");
+        assertRefused(manifest("15.18", "none", List.of(withTables(List.of(new Manifest.TableStat("s", "t", 1, true, 0),
+                new Manifest.TableStat("s", "t", 2, true, 0))))), "lists a table twice");
+        Manifest.File rolesWithTables = new Manifest.File(ROLES.kind(), null, null, 0, ROLES.path(), 5, SHA, null, "none",
+                null, null, null, good);
+        assertRefused(manifest("15.18", "none", List.of(rolesWithTables)), "no database dump");
+    }
+
     @Test
     void tamperedValuesAreRefusedNamingTheField() {
         assertRefused(manifest("15.18", "zstd", List.of(db("databases/../x.dump", "none", "x"))), "files[0].path");

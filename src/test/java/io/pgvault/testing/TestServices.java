@@ -80,6 +80,16 @@ public final class TestServices {
         }
     }
 
+    /** The first column of the first row of {@code query} on the server at {@code port}, as text (null: no row). */
+    public static String queryOn(int port, String database, String query) {
+        try (Connection c = connect(port, database); Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed on port " + port + " db " + database + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Quotes an identifier for SQL. */
     public static String ident(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Restores a backup straight into a PostgreSQL server: the roles (the kit's own filtered script,
@@ -60,22 +61,40 @@ public class ServerRestore {
      * @param nonEmpty the backup's databases that exist on the target and hold something (only with Overwrite)
      * @param empty    the backup's databases that exist on the target, empty (restored into as they are)
      * @param verdict  the support matrix's verdict (its note: restoring into a server is beyond the matrix)
+     * @param names    the name each of the backup's databases gets on the target (identity, except for drills)
      */
     public record Plan(String server, Manifest manifest, PgTarget target, RecoveryOption option, byte[] rolesSql,
-            List<String> nonEmpty, List<String> empty, Verdict verdict, TargetServer connection) {
+            List<String> nonEmpty, List<String> empty, Verdict verdict, TargetServer connection,
+            UnaryOperator<String> names) {
     }
 
     /** Checks, then restores; synchronous. Throws the first refusal; database errors are in the report. */
     public ServerRestoreReport restore(String server, Manifest manifest, PgTarget target, RecoveryOption option,
             String marker) {
-        return run(check(server, manifest, target, option), marker, outcome -> { });
+        return restore(server, manifest, target, option, marker, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #restore(String, Manifest, PgTarget, RecoveryOption, String)}, each database restored under the
+     * name {@code names} gives it (a drill restores under names of its own, so a drill server's own databases,
+     * its {@code postgres} included, are never restored into). Outcomes keep the backup's database names.
+     */
+    public ServerRestoreReport restore(String server, Manifest manifest, PgTarget target, RecoveryOption option,
+            String marker, UnaryOperator<String> names) {
+        return run(check(server, manifest, target, option, names), marker, outcome -> { });
+    }
+
+    /** {@link #check(String, Manifest, PgTarget, RecoveryOption, UnaryOperator)} under the backup's own names. */
+    public Plan check(String server, Manifest manifest, PgTarget target, RecoveryOption option) {
+        return check(server, manifest, target, option, UnaryOperator.identity());
     }
 
     /**
      * Every check made before the target is changed: the target's fields and address, the matrix, the roles
      * script, the login, that the target is not the source, and the databases that exist there already.
      */
-    public Plan check(String server, Manifest manifest, PgTarget target, RecoveryOption option) {
+    public Plan check(String server, Manifest manifest, PgTarget target, RecoveryOption option,
+            UnaryOperator<String> names) {
         PgTarget t = (target == null ? missingTarget() : target).checked();
         Settings settings = new Settings(config);
         new ServerTargetGuard(settings.fleetAllowedHosts(), settings.restorePrivateServerHosts()).check(t);
@@ -91,15 +110,16 @@ public class ServerRestore {
         try (Connection c = connection.open("postgres")) {
             sourceGuard.check(manifest, TargetDatabases.systemIdentifier(c), t);
             for (Manifest.DatabaseDump d : manifest.databaseDumps()) {
-                if (TargetDatabases.exists(c, d.database())) {
-                    (nonEmpty(connection, d.database()) ? nonEmpty : empty).add(d.database());
+                String name = names.apply(d.database());
+                if (TargetDatabases.exists(c, name)) {
+                    (nonEmpty(connection, name) ? nonEmpty : empty).add(name);
                 }
             }
         } catch (SQLException e) {
             throw connection.unavailable("check the target", e);
         }
         refuseCollisions(manifest, t, option, nonEmpty);
-        return new Plan(server, manifest, t, option, rolesSql, nonEmpty, empty, verdict, connection);
+        return new Plan(server, manifest, t, option, rolesSql, nonEmpty, empty, verdict, connection, names);
     }
 
     /** Restores a checked plan; {@code progress} hears of each database as it ends. Never throws for one database. */
@@ -145,8 +165,8 @@ public class ServerRestore {
     /** One database: made ready (created, recreated, or an empty one used), then loaded; errors go in the outcome. */
     private DatabaseOutcome database(Plan plan, Manifest.DatabaseDump d, DatabaseLoad load, String marker) {
         Stopwatch took = Stopwatch.start();
-        String db = d.database();
-        PgRestoreErrors errors = new PgRestoreErrors(db);
+        String db = plan.names().apply(d.database());
+        PgRestoreErrors errors = new PgRestoreErrors(d.database());
         boolean created = false;
         boolean clean = false;
         try (Connection c = plan.connection().open("postgres")) {
@@ -161,24 +181,24 @@ public class ServerRestore {
                 TargetDatabases.create(c, db, marker);
                 created = true;
             }
-            owner(c, d, errors);
+            owner(c, d, db);
         } catch (SQLException e) {
             errors.add(new RestoreError("Could not create database " + BackupLayout.printable(db) + " on the target.",
                     "SQLSTATE " + e.getSQLState() + ": " + e.getMessage(), "The login needs CREATEDB (on Azure: the"
                             + " server admin); the other databases are restored. Fix it and restore again."));
-            return new DatabaseOutcome(db, false, false, 0, Duration.ofMillis(took.millis()), errors.errors());
+            return new DatabaseOutcome(d.database(), false, false, 0, Duration.ofMillis(took.millis()), errors.errors());
         }
-        long bytes = load.load(d, clean, errors);
+        long bytes = load.load(new Manifest.DatabaseDump(db, d.stages()), clean, errors);
         List<RestoreError> found = errors.errors();
-        return new DatabaseOutcome(db, created, found.isEmpty(), bytes, Duration.ofMillis(took.millis()), found);
+        return new DatabaseOutcome(d.database(), created, found.isEmpty(), bytes, Duration.ofMillis(took.millis()), found);
     }
 
     /** The database's owner as in the source, where the login may act as that role (as restore.sh does). */
-    private static void owner(Connection c, Manifest.DatabaseDump d, PgRestoreErrors errors) throws SQLException {
+    private static void owner(Connection c, Manifest.DatabaseDump d, String db) throws SQLException {
         String owner = d.files().get(0).owner();
-        if (owner != null && !owner.isEmpty() && !TargetDatabases.setOwner(c, d.database(), owner)) {
+        if (owner != null && !owner.isEmpty() && !TargetDatabases.setOwner(c, db, owner)) {
             LOG.infof("Database %s keeps the restoring login as its owner: it cannot act as %s on the target",
-                    BackupLayout.printable(d.database()), BackupLayout.printable(owner));
+                    BackupLayout.printable(db), BackupLayout.printable(owner));
         }
     }
 
