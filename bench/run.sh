@@ -6,10 +6,15 @@
 #   b  pg_dump to a file, then the Azure SDK's parallel upload of that file (bin/pgvault upload-file: what a user
 #      scripts by hand)
 #   c  bin/pgvault backup (peak RSS by /usr/bin/time -v; the matrix preflight's share from pgvault's own log)
+#   p  the shell pipeline pgvault replaces, streamed: pg_dump -Fc -Z0 | zstd -1 -T2 | the storage SDK's plain
+#      uploadStream (bench/PipeUpload.java: a plain JVM, 8 MiB blocks, 4 in flight) into the same Azurite; for gzip
+#      pg_dump -Fc -Z6 | uploadStream. p/c (whole processes, one JVM start each) is the goal's ratio: >= 0.90.
+# Every figure is the median of 3 runs (single runs here move by up to 1.5 s).
 # for compression modes gzip:6 (pg_dump's default) and zstd:1 (pgvault's default; case a = pg_dump -Z0 | zstd -1 -T2),
 # on three databases: pgbench (~1 GB, very compressible), bytea-heavy (512 MB of incompressible bytea values) and
 # text (6M rows of md5 text, ~800 MB: where compression speed shows);
-# plus 4 databases at parallelism 1 vs 2 (and the same with the bare tools, the machine's own ceiling), and peak RSS
+# plus 120 small databases (2,000 rows each: peak RSS must not grow with the number of databases),
+# 4 databases at parallelism 1 vs 2 (and the same with the bare tools, the machine's own ceiling), and peak RSS
 # of the ~1 GB vs the ~4 GB database;
 # plus one database of ~2 GB (four large tables and 200 small ones) dumped in parts from one snapshot
 # (pgvault.backup.split-database-bytes = half its size) at parallelism 1 vs 2, gzip:6 and zstd:1, against the bare tool's parallel
@@ -26,6 +31,7 @@ BIG_SCALE=280   # ≈ 4 GB, memory case
 MULTI_SCALE=15  # 4 databases of ≈ 230 MB each
 SPLIT_MB=2000   # the split case's database: four large tables of SPLIT_MB/4.4 MB each, and 200 small ones
 SPLIT_ONLY=0
+MANY=120        # small databases of 2,000 rows
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE=$2; shift 2 ;;
@@ -33,7 +39,7 @@ while [ $# -gt 0 ]; do
     --text-rows) TEXT_ROWS=$2; shift 2 ;;
     --big-scale) BIG_SCALE=$2; shift 2 ;;
     --split-mb) SPLIT_MB=$2; shift 2 ;;
-    --quick) SCALE=10; BYTEA_MB=64; TEXT_ROWS=600000; BIG_SCALE=40; MULTI_SCALE=3; SPLIT_MB=300; shift ;;
+    --quick) SCALE=10; BYTEA_MB=64; TEXT_ROWS=600000; BIG_SCALE=40; MULTI_SCALE=3; SPLIT_MB=300; MANY=30; shift ;;
     --split-only) SPLIT_ONLY=1; shift ;;
     *) echo "usage: $0 [--scale N] [--bytea-mb N] [--text-rows N] [--big-scale N] [--split-mb N] [--quick] [--split-only]" >&2; exit 2 ;;
   esac
@@ -48,6 +54,8 @@ source "$RUN_DIR/env.sh"
 [ -n "$(ls target/pgvault-*-runner.jar 2>/dev/null)" ] || ./mvnw -B -q -DskipTests package
 export PATH="$PGVAULT_PG_BIN:$PATH" PGHOST=127.0.0.1 PGPORT=$PGVAULT_PG_PORT PGUSER=postgres PGPASSWORD=$PGVAULT_PG_PASSWORD
 OUT="$ROOT/bench/results"; mkdir -p "$OUT"
+JAR=$(ls "$ROOT"/target/pgvault-*-runner.jar)
+javac -d "$RUN_DIR/pipe" -cp "$JAR" bench/PipeUpload.java
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 now() { date +%s.%N; }
 secs() { python3 -c "print(round($2 - $1, 3))"; }
@@ -102,6 +110,10 @@ psql -X -q -d bench_bytea -c "CREATE TABLE blobs (id int PRIMARY KEY, b bytea)" 
 createdb bench_text
 psql -X -q -d bench_text -c "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS a, md5((g * 7)::text) AS b,
       md5((g * 13)::text) AS c FROM generate_series(1, $TEXT_ROWS) g"
+for i in $(seq -w 1 "$MANY"); do
+  createdb "bench_many_$i"
+  psql -X -q -d "bench_many_$i" -c "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS a FROM generate_series(1, 2000) g"
+done
 for i in 1 2 3 4; do createdb "bench_multi_$i"; pgbench -i -q -s "$MULTI_SCALE" "bench_multi_$i" >/dev/null 2>&1; done
 createdb bench_big; pgbench -i -q -s "$BIG_SCALE" bench_big >/dev/null 2>&1
 psql -X -q -d postgres -c "CHECKPOINT" -c "VACUUM ANALYZE"
@@ -149,6 +161,22 @@ file_then_upload() { # db compression -> B_WALL B_UPLOAD (the upload step alone,
   B_BYTES=$(stat -c %s "$f"); rm -f "$f"
 }
 
+pipeline_upload() { # db compression -> P_WALL (whole pipeline, the uploader's JVM start included)
+  local t0; t0=$(now)
+  if [ "${2%%:*}" = zstd ]; then pg_dump -Fc -Z0 -d "$1" | zstd -q -"${2#zstd:}" -T2 -c | java -cp "$RUN_DIR/pipe:$JAR" PipeUpload "p-$(date +%s%N)"
+  else pg_dump -Fc -Z"${2#gzip:}" -d "$1" | java -cp "$RUN_DIR/pipe:$JAR" PipeUpload "p-$(date +%s%N)"; fi
+  P_WALL=$(secs "$t0" "$(now)")
+}
+median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+# median3 VAR... -- COMMAND: runs COMMAND 3 times, then sets each VAR to the median of its 3 values.
+median3() {
+  local vars=() v; while [ "$1" != -- ]; do vars+=("$1"); shift; done; shift
+  declare -A seen=()
+  for _ in 1 2 3; do "$@"; for v in "${vars[@]}"; do seen[$v]+="${!v} "; done; done
+  # shellcheck disable=SC2086 # the three values, split on purpose
+  for v in "${vars[@]}"; do printf -v "$v" '%s' "$(median ${seen[$v]})"; done
+}
+
 if [ "$SPLIT_ONLY" = 1 ]; then
   echo "== building data (split case only: ~$SPLIT_MB MB)"
   split_data; split_case; only ""
@@ -157,23 +185,25 @@ if [ "$SPLIT_ONLY" = 1 ]; then
   exit 0
 fi
 
-printf "\n%-34s %9s %9s %9s %9s %7s %7s %9s %10s %6s\n" case a_s b_s c_s c_proc_s a/c b/c "c_MB/s" peakRSS_MB pre%
+printf "\n%-34s %8s %8s %8s %8s %8s %6s %6s %6s %8s %10s %6s\n" case a_s b_s p_s c_s c_proc_s a/c b/c p/c "c_MB/s" peakRSS_MB pre%
 for db in bench_pgbench bench_bytea bench_text; do
   size=$(dbsize "$db")
   for comp in gzip:6 zstd:1; do
     only "$db"
-    pg_dump_null "$db" "$comp"
-    file_then_upload "$db" "$comp"
-    pgvault_backup "$db-$comp" "$comp" 2
+    median3 A_WALL -- pg_dump_null "$db" "$comp"
+    median3 B_WALL B_UPLOAD B_BYTES -- file_then_upload "$db" "$comp"
+    median3 P_WALL -- pipeline_upload "$db" "$comp"
+    median3 WALL PROC_WALL RSS PREFLIGHT_MS STORED -- pgvault_backup "$db-$comp" "$comp" 2
     ratio_ca=$(python3 -c "print(round($A_WALL / $WALL, 3))")
     # b and c both as whole processes (each starts a JVM once)
     ratio_bc=$(python3 -c "print(round($B_WALL / $PROC_WALL, 3))")
+    ratio_pc=$(python3 -c "print(round($P_WALL / $PROC_WALL, 3))")
     mbs=$(python3 -c "print(round($size / 1e6 / $WALL, 1))")
     pre=$(python3 -c "print(round(${PREFLIGHT_MS:-0} / 10 / $WALL, 2))")
-    printf "%-34s %9s %9s %9s %9s %7s %7s %9s %10s %6s\n" "$db $comp ($((size / 1000000)) MB)" "$A_WALL" "$B_WALL" "$WALL" "$PROC_WALL" \
-      "$ratio_ca" "$ratio_bc" "$mbs" "$((RSS / 1024))" "$pre"
+    printf "%-34s %8s %8s %8s %8s %8s %6s %6s %6s %8s %10s %6s\n" "$db $comp ($((size / 1000000)) MB)" "$A_WALL" "$B_WALL" \
+      "$P_WALL" "$WALL" "$PROC_WALL" "$ratio_ca" "$ratio_bc" "$ratio_pc" "$mbs" "$((RSS / 1024))" "$pre"
     eval "C_WALL_${db}_${comp%%:*}=$WALL; C_BYTES_${db}_${comp%%:*}=${STORED:-0}"
-    add "{\"case\":\"$db\",\"compression\":\"$comp\",\"db_bytes\":$size,\"a_pg_dump_s\":$A_WALL,\"b_file_upload_s\":$B_WALL,\"b_upload_step_s\":$B_UPLOAD,\"b_file_bytes\":$B_BYTES,\"c_pgvault_s\":$WALL,\"c_process_s\":$PROC_WALL,\"c_stored_bytes\":${STORED:-0},\"c_over_a_throughput\":$ratio_ca,\"b_over_c_wall\":$ratio_bc,\"c_peak_rss_kb\":$RSS,\"preflight_ms\":${PREFLIGHT_MS:-0}}"
+    add "{\"case\":\"$db\",\"compression\":\"$comp\",\"db_bytes\":$size,\"a_pg_dump_s\":$A_WALL,\"b_file_upload_s\":$B_WALL,\"b_upload_step_s\":$B_UPLOAD,\"b_file_bytes\":$B_BYTES,\"c_pgvault_s\":$WALL,\"c_process_s\":$PROC_WALL,\"c_stored_bytes\":${STORED:-0},\"c_over_a_throughput\":$ratio_ca,\"b_over_c_wall\":$ratio_bc,\"p_pipeline_s\":$P_WALL,\"p_over_c_wall\":$ratio_pc,\"c_peak_rss_kb\":$RSS,\"preflight_ms\":${PREFLIGHT_MS:-0}}"
   done
 done
 
@@ -186,9 +216,15 @@ for db in bench_pgbench bench_bytea bench_text; do
   add "{\"case\":\"$db-zstd-vs-gzip\",\"speedup\":$sp,\"size_ratio\":$sz}"
 done
 
+only "$(psql -XAtc "SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'bench_many_%'")"
+median3 WALL PROC_WALL RSS -- pgvault_backup "many-$MANY" zstd:1 2
+printf "\n%s small databases: backup %ss, whole process %ss, peak RSS %s MB (target <= 400, flat)\n" "$MANY" "$WALL" \
+  "$PROC_WALL" $((RSS / 1024))
+add "{\"case\":\"many$MANY\",\"c_pgvault_s\":$WALL,\"c_process_s\":$PROC_WALL,\"c_peak_rss_kb\":$RSS}"
+
 only "bench_multi_1,bench_multi_2,bench_multi_3,bench_multi_4"
-pgvault_backup multi-p1 zstd:1 1; P1=$WALL
-pgvault_backup multi-p2 zstd:1 2; P2=$WALL
+median3 WALL -- pgvault_backup multi-p1 zstd:1 1; P1=$WALL
+median3 WALL -- pgvault_backup multi-p2 zstd:1 2; P2=$WALL
 pr=$(python3 -c "print(round($P2 / $P1, 3))")
 # The machine's own ceiling: the same 4 dumps with the bare tools (pg_dump -Z0 | zstd -1), one after the other
 # and two at a time.
@@ -200,8 +236,8 @@ printf "\n4 databases: parallelism 1 %ss, parallelism 2 %ss, ratio %s (target <=
   "$P1" "$P2" "$pr" "$R1" "$R2" "$rr"
 add "{\"case\":\"multi4\",\"p1_s\":$P1,\"p2_s\":$P2,\"p2_over_p1\":$pr,\"tools_p1_s\":$R1,\"tools_p2_s\":$R2,\"tools_p2_over_p1\":$rr}"
 
-only bench_pgbench; pgvault_backup mem-1g zstd:1 2; R1=$RSS; S1=$(dbsize bench_pgbench)
-only bench_big; pgvault_backup mem-4g zstd:1 2; R4=$RSS; S4=$(dbsize bench_big)
+only bench_pgbench; median3 RSS -- pgvault_backup mem-1g zstd:1 2; R1=$RSS; S1=$(dbsize bench_pgbench)
+only bench_big; median3 RSS -- pgvault_backup mem-4g zstd:1 2; R4=$RSS; S4=$(dbsize bench_big)
 printf "memory: %s MB database peak RSS %s MB; %s MB database peak RSS %s MB\n" $((S1 / 1000000)) $((R1 / 1024)) $((S4 / 1000000)) $((R4 / 1024))
 add "{\"case\":\"memory\",\"small_db_bytes\":$S1,\"small_peak_rss_kb\":$R1,\"big_db_bytes\":$S4,\"big_peak_rss_kb\":$R4}"
 split_data; split_case

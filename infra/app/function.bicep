@@ -237,6 +237,10 @@ var isElastic = startsWith(planSku, 'EP')
 var appSettings = union({
   FUNCTIONS_EXTENSION_VERSION: '~4'
   FUNCTIONS_WORKER_RUNTIME: 'java'
+  // JVM options of the Java worker (the host appends them to its java command line): explicit heap, metaspace,
+  // code cache and thread stacks, the same as bin/pgvault's, so the worker's memory does not follow the instance's
+  // RAM (docs/performance.md, "Pipeline against pgvault, memory, cold start"). -Xmx leaves room for the block schedule's larger blocks.
+  languageWorkers__java__arguments: '-Xms32m -Xmx1g -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k'
   // Container app: the code is in the image, /home is not an Azure Files share (no shared key).
   WEBSITES_ENABLE_APP_SERVICE_STORAGE: 'false'
   AzureWebJobsStorage__accountName: hostStorageAccountName

@@ -49,6 +49,7 @@ public class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        to = CallerPaths.resolve(to);
         TargetGuard.Target target = targets.check(containerUrl);
         TargetContainer folder = targets.open(target, false);
         String prefix = BackupLayout.backupPrefix(server, backupId);

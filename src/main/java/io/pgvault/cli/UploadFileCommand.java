@@ -32,6 +32,7 @@ public class UploadFileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        file = CallerPaths.resolve(file);
         vault.files().uploadLocalFile(file, "manual/" + blob.replace("..", "_"));
         System.out.println("uploaded " + file + " to manual/" + blob);
         return 0;

@@ -52,6 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BlockBlobSink extends OutputStream {
 
     private static final Logger LOG = Logger.getLogger(BlockBlobSink.class);
+    /** A stream's first buffer starts this small and grows to the block size only if the stream is that long. */
+    static final int FIRST_BUFFER_BYTES = 64 * 1024;
 
     private final BlockBlobClient blob;
     private final ExecutorService uploads;
@@ -88,9 +90,9 @@ public final class BlockBlobSink extends OutputStream {
         this.schedule = schedule;
         this.maxBuffers = blocksInFlight + 1;
         this.freeBuffers = new ArrayBlockingQueue<>(maxBuffers);
-        // Buffers are made as the stream needs them: a small file (roles, an empty database) costs one block,
-        // not the whole pool, and only a stream that outruns its uploads reaches the bound.
-        this.current = new BlockBuffer(schedule.blockBytes(0));
+        // Buffers are made as the stream needs them: a small file (roles, an empty database) costs one growing
+        // buffer of a few KiB, not the whole pool, and only a stream that outruns its uploads reaches the bound.
+        this.current = new BlockBuffer(schedule.blockBytes(0), FIRST_BUFFER_BYTES);
         this.allocatedBuffers = 1;
         try {
             this.md5 = MessageDigest.getInstance("MD5");

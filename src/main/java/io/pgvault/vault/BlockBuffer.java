@@ -2,11 +2,14 @@ package io.pgvault.vault;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * One block's bytes. A Java array holds at most 2 GiB, Azure's largest block is 4000 MiB: a block above
- * {@link #CHUNK} bytes is held in several arrays and staged as their concatenation.
+ * {@link #CHUNK} bytes is held in several arrays and staged as their concatenation. A buffer may start small and
+ * grow to its capacity as bytes come (a stream's first block): a server of many small databases then allocates
+ * kilobytes per file, not a whole block each, and the heap stays flat in the number of databases.
  */
 final class BlockBuffer {
 
@@ -17,13 +20,35 @@ final class BlockBuffer {
     private final long capacity;
     private long length;
 
+    /** A buffer of {@code capacity} bytes, all allocated now. */
     BlockBuffer(long capacity) {
+        this(capacity, capacity);
+    }
+
+    /** A buffer of {@code capacity} bytes whose arrays start at {@code initialBytes} and grow as bytes come. */
+    BlockBuffer(long capacity, long initialBytes) {
         this.capacity = capacity;
         int n = (int) ((capacity + CHUNK - 1) / CHUNK);
         chunks = new byte[n][];
         for (int i = 0; i < n; i++) {
-            chunks[i] = new byte[(int) Math.min(CHUNK, capacity - (long) i * CHUNK)];
+            chunks[i] = new byte[(int) Math.min(chunkSize(i), Math.max(0, initialBytes - (long) i * CHUNK))];
         }
+    }
+
+    /** Full size of array {@code i}. */
+    private int chunkSize(int i) {
+        return (int) Math.min(CHUNK, capacity - (long) i * CHUNK);
+    }
+
+    /** Array {@code i}, grown (doubling, at most to its full size) to hold at least {@code needed} bytes. */
+    private byte[] chunk(int i, int needed) {
+        byte[] chunk = chunks[i];
+        if (chunk.length < needed) {
+            int size = (int) Math.min(chunkSize(i), Math.max(needed, 2L * chunk.length));
+            chunk = Arrays.copyOf(chunk, size);
+            chunks[i] = chunk;
+        }
+        return chunk;
     }
 
     long capacity() {
@@ -47,9 +72,10 @@ final class BlockBuffer {
         int n = (int) Math.min(len, capacity - length);
         int done = 0;
         while (done < n) {
-            byte[] chunk = chunks[(int) (length / CHUNK)];
+            int i = (int) (length / CHUNK);
             int at = (int) (length % CHUNK);
-            int k = Math.min(n - done, chunk.length - at);
+            int k = Math.min(n - done, chunkSize(i) - at);
+            byte[] chunk = chunk(i, at + k);
             System.arraycopy(b, off + done, chunk, at, k);
             done += k;
             length += k;
