@@ -200,10 +200,25 @@ public class BackupService {
         return failure;
     }
 
+    /**
+     * Whether a failure came out of the storage SDK: its own exceptions, or the reactive wrappers its blocking calls
+     * throw around a refused connection (reactor's ReactiveException, Netty's connect errors). Bounded walk.
+     */
+    private static boolean fromStorageSdk(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            String name = t.getClass().getName();
+            if (name.startsWith("com.azure.") || name.startsWith("reactor.") || name.startsWith("io.netty.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static PgvaultException unexpected(String backupId, RuntimeException e) {
         String evidence = e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (e.getClass().getName().startsWith("com.azure.")) {
-            return new PgvaultException(ErrorKind.VAULT_UNAVAILABLE, "Backup " + backupId + " failed: the vault did not take a request.",
+        if (fromStorageSdk(e)) {
+            return new PgvaultException(ErrorKind.VAULT_UNAVAILABLE, "Backup " + backupId + " failed: a request into the vault failed.",
                     evidence, "Check the vault's availability and run the backup again; nothing was committed.", e);
         }
         return new PgvaultException(ErrorKind.DUMP_FAILED, "Backup " + backupId + " failed unexpectedly.", evidence,

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,6 +33,13 @@ import java.util.stream.IntStream;
  */
 @ApplicationScoped
 public class DatabaseDumps {
+
+    /** Census threads (one per whole-database dump at a time): daemons, so they never hold the JVM open. */
+    private static final ExecutorService CENSUS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pgvault-census");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final PgvaultConfig config;
     private final PgTools tools;
@@ -122,15 +130,33 @@ public class DatabaseDumps {
         }
         return List.of(dump.slots().call(() -> {
             try (ExportedSnapshot snapshot = ExportedSnapshot.export(connections, db.name())) {
-                List<Manifest.TableStat> tables = census(snapshot);
-                ProcessBuilder pb = tools.command(db.name(), "pg_dump", pgDumpArgs(snapshot));
-                BlockBlobSink.StoredFile stored = streams.stream(pb, "database \"" + db.name() + "\"",
-                        "application/octet-stream", db.name(), dump);
-                return new Manifest.File(Manifest.File.KIND_DATABASE, db.name(), db.owner(), db.sizeBytes(),
-                        dump.relative(), stored.bytes(), stored.sha256(), stored.md5Base64(),
-                        dump.compression().toString(), dump.resume().now(), null, null, tables);
+                return wholeDump(db, dump, snapshot);
             }
         }));
+    }
+
+    /**
+     * One pg_dump of the whole database while the census counts on the snapshot's session: a table another session
+     * holds then delays the count (until lock_timeout, then its estimate), never the dump. A failed dump cuts the
+     * session, so a count still running ends with it.
+     */
+    private Manifest.File wholeDump(DatabaseFacts db, DumpStream.Dump dump, ExportedSnapshot snapshot) {
+        CompletableFuture<List<Manifest.TableStat>> tables = CompletableFuture.supplyAsync(
+                JobContext.wrapSupplier(() -> census(snapshot)), CENSUS);
+        boolean stored = false;
+        try {
+            ProcessBuilder pb = tools.command(db.name(), "pg_dump", pgDumpArgs(snapshot));
+            BlockBlobSink.StoredFile file = streams.stream(pb, "database \"" + db.name() + "\"",
+                    "application/octet-stream", db.name(), dump);
+            stored = true;
+            return new Manifest.File(Manifest.File.KIND_DATABASE, db.name(), db.owner(), db.sizeBytes(),
+                    dump.relative(), file.bytes(), file.sha256(), file.md5Base64(), dump.compression().toString(),
+                    dump.resume().now(), null, null, tables.join());
+        } finally {
+            if (!stored) {
+                snapshot.abort();
+            }
+        }
     }
 
     /** The options of every pg_dump of a database: custom format, the lock wait, its snapshot, the compression. */

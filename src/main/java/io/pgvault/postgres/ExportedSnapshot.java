@@ -100,6 +100,19 @@ public final class ExportedSnapshot implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * Cuts the session at once: a query still running on it from another thread (the census) ends with an error.
+     * {@link #close()} still follows; never throws.
+     */
+    public void abort() {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("Abort of the snapshot session of \"%s\" failed: %s", database,
+                    Redactor.redact(String.valueOf(e.getMessage())));
+        }
+    }
+
     /** Whether {@link #close()} ran. */
     public boolean isClosed() {
         return closed;

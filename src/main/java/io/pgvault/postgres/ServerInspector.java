@@ -112,14 +112,21 @@ public class ServerInspector {
      * cluster is reached under. Null if this login may not read it (a server that revoked the function).
      */
     public String systemIdentifier() {
-        try (Connection c = connections.open(config.pg().database()); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT system_identifier::pg_catalog.text FROM pg_catalog.pg_control_system()")) {
-            return rs.next() ? rs.getString(1) : null;
+        try (Connection c = connections.open(config.pg().database())) {
+            return systemIdentifier(c);
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
                 return null; // insufficient privilege: the manifest records none, a restore then asks the source
             }
             throw unavailable(config.pg().database(), e);
+        }
+    }
+
+    /** The {@code system_identifier} of the server {@code c} is connected to (the restore target's too). */
+    public static String systemIdentifier(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT system_identifier::pg_catalog.text FROM pg_catalog.pg_control_system()")) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 

@@ -9,6 +9,7 @@ import io.pgvault.vault.Manifest;
 import io.pgvault.vault.VaultStore;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -65,6 +66,12 @@ class CliJsonTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Its database leaves the shared source server again: later tests back up whatever is there. */
+    @AfterAll
+    static void dropTheDatabase() {
+        TestServices.sql("postgres", "DROP DATABASE IF EXISTS cli_json WITH (FORCE)");
     }
 
     private Manifest backupOfFreshVault() {

@@ -110,6 +110,10 @@ class DrillTest {
         clock.reset();
         DrillFixtures.restoreTemplate0(drillPort());
         dropOnDrillServer();
+        // and from the shared source: later tests back up whatever databases it has
+        for (String db : List.of(SHOP, ODD)) {
+            TestServices.sql("postgres", "DROP DATABASE IF EXISTS " + TestServices.ident(db) + " WITH (FORCE)");
+        }
     }
 
     static int drillPort() {

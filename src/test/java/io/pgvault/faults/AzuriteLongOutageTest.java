@@ -84,7 +84,9 @@ class AzuriteLongOutageTest extends FaultTestBase {
             Azurite.start();
         }
         assertTrue(e.render().contains("\nHINT: "), e.render());
-        assertTrue(e.render().contains("into the vault failed") || e.render().contains("vault container"), e.render());
+        // which call meets the outage first (the big dump's stream, a small database's block) depends on timing
+        assertTrue(e.render().contains("into the vault failed") || e.render().contains("vault container")
+                || e.render().contains("in the vault."), e.render());
         assertTrue(e.hint().contains("vault"), e.hint());
 
         assertFalse(vault.manifest(SERVER, id).isPresent(), "no manifest for the failed backup");

@@ -7,6 +7,7 @@ import io.pgvault.errors.PgvaultException;
 import io.pgvault.fleet.SecretResolver;
 import io.pgvault.jobs.Stopwatch;
 import io.pgvault.matrix.Verdict;
+import io.pgvault.postgres.ServerInspector;
 import io.pgvault.restore.RecoveryOption;
 import io.pgvault.restore.RestoreChecks;
 import io.pgvault.restore.RestoreKit;
@@ -108,7 +109,7 @@ public class ServerRestore {
         List<String> nonEmpty = new ArrayList<>();
         List<String> empty = new ArrayList<>();
         try (Connection c = connection.open("postgres")) {
-            sourceGuard.check(manifest, TargetDatabases.systemIdentifier(c), t);
+            sourceGuard.check(manifest, ServerInspector.systemIdentifier(c), t);
             for (Manifest.DatabaseDump d : manifest.databaseDumps()) {
                 String name = names.apply(d.database());
                 if (TargetDatabases.exists(c, name)) {

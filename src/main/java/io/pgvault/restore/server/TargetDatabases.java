@@ -104,15 +104,6 @@ final class TargetDatabases {
         return true;
     }
 
-    /** The connected server's {@code pg_control_system().system_identifier}. */
-    static String systemIdentifier(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT system_identifier::pg_catalog.text FROM pg_catalog.pg_control_system()")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
     static String ident(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }
