@@ -52,26 +52,25 @@ fleet_run() { # fleet_run WORKERS PREFIX: registers the servers as PREFIX-1.., r
       --password-env PGVAULT_PG_PASSWORD --sslmode disable --day mon --hour 0 >/dev/null
   done
   t0=$(now)
-  bin/pgvault fleet run --workers "$workers" >"$log" 2>&1
+  bin/pgvault fleet run --workers "$workers" --json >"$log.json" 2>"$log"
   t1=$(now)
-  # Lines of fleet run's table: SERVER RESULT BACKUP BYTES SECONDS MB/S ATTEMPTS; sizes are in server order.
+  # fleet run --json: exact bytes and seconds per server (the table is in human units); sizes are in server order.
   local row
   row=$(python3 - "$log" "$t0" "$t1" "$workers" "$prefix" "${SIZES[@]}" <<'PY'
 import json, re, sys
 log, t0, t1, workers, prefix, sizes = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5], [int(s) for s in sys.argv[6:]]
-text = open(log).read()
+run = json.load(open(log + ".json"))
 rates, secs, stored, committed = [], [], 0, 0
-for line in text.splitlines():
-    m = re.match(r"^(%s-(\d+))\s+(\S+)\s+(\S+)\s+(\d+)\s+([\d.]+)\s+[\d.]+\s+\d+" % re.escape(prefix), line)
-    if m and m.group(3) == "committed":
+for line in run["lines"]:
+    m = re.match(r"^%s-(\d+)$" % re.escape(prefix), line["server"])
+    if m and line["result"] == "committed":
         committed += 1
-        s = float(m.group(6)); secs.append(s); stored += int(m.group(5))
-        rates.append(sizes[int(m.group(2)) - 1] / 1e6 / s)
-drain = re.search(r"in ([\d.]+) s$", text, re.M)
+        s = float(line["seconds"]); secs.append(s); stored += int(line["bytes"])
+        rates.append(sizes[int(m.group(1)) - 1] / 1e6 / s)
 wall = round(t1 - t0, 3)
 item = {"case": "fleet", "servers": len(sizes), "workers": workers, "committed": committed,
         "db_bytes_total": sum(sizes), "stored_bytes": stored, "process_wall_s": wall,
-        "drain_wall_s": float(drain.group(1)) if drain else None,
+        "drain_wall_s": round(float(run["wallSeconds"]), 3),
         "per_server_backup_s_mean": round(sum(secs) / len(secs), 3) if secs else None,
         "per_server_mb_s_mean": round(sum(rates) / len(rates), 1) if rates else None,
         "per_server_mb_s_min": round(min(rates), 1) if rates else None,

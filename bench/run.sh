@@ -139,11 +139,13 @@ pgvault_backup() { # name compression parallelism -> sets WALL (in-app backup ti
   t1=$(now)
   PROC_WALL=$(secs "$t0" "$t1")
   # The backup's own wall time from pgvault's log: preflight to committed manifest (after the job record is created).
-  WALL=$(sed -n 's/.*committed: .* in \([0-9.]*\) s (preflight.*/\1/p' "$log" | head -n 1)
+  # exact figures from the commit line: "... committed: ..., 1.2 GiB (1288490188 bytes) in 1m 29s (89123 ms; preflight 2210 ms)"
+  WALL_MS=$(sed -n 's/.*committed: .* (\([0-9]*\) ms; preflight [0-9]* ms).*/\1/p' "$log" | head -n 1)
+  WALL=${WALL_MS:+$(python3 -c "print(round($WALL_MS / 1000, 3))")}
   [ -n "$WALL" ] || { echo "pgvault backup failed, see $log" >&2; tail -5 "$log" >&2; exit 1; }
   RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-  PREFLIGHT_MS=$(sed -n 's/.*(preflight \([0-9]*\) ms).*/\1/p' "$log" | head -n 1)
-  STORED=$(sed -n 's/.*committed: [0-9]* database(s), \([0-9]*\) bytes in.*/\1/p' "$log" | head -n 1)
+  PREFLIGHT_MS=$(sed -n 's/.*committed: .*; preflight \([0-9]*\) ms).*/\1/p' "$log" | head -n 1)
+  STORED=$(sed -n -e 's/.*committed: .* (\([0-9]*\) bytes) in .*/\1/p' -e 's/.*committed: .*, \([0-9]*\) B in .*/\1/p' "$log" | head -n 1)
 }
 pg_dump_null() { # db compression
   local t0; t0=$(now)
