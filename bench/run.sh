@@ -19,7 +19,7 @@
 # plus one database of ~2 GB (four large tables and 200 small ones) dumped in parts from one snapshot
 # (pgvault.backup.split-database-bytes = half its size) at parallelism 1 vs 2, gzip:6 and zstd:1, against the bare tool's parallel
 # mode, pg_dump -Fd -j 2 to local disk (gzip:6 inside pg_dump; zstd: pg_dump 15 -Fd has no zstd, so -Z0 and then
-# zstd -1 -T2 over the files). --split-only runs only that case.
+# zstd -1 -T2 over the files), and -j 1 for the bare tool's own gain from a second job. --split-only runs only that case.
 # Results: bench/results/<time>.json and a table on stdout. Not a test: nothing here asserts.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -73,26 +73,31 @@ split_data() { # one database of ~SPLIT_MB MB: 4 large tables (md5 text with a p
   psql -X -q -d postgres -c "CHECKPOINT" -c "VACUUM ANALYZE"
 }
 
+bare_fd() { # jobs compression -> FD_WALL: pg_dump -Fd -j N of bench_split to local disk (zstd: -Z0, then zstd over the files)
+  local dir="$RUN_DIR/fd" t0; rm -rf "$dir"; t0=$(now)
+  if [ "${2%%:*}" = zstd ]; then pg_dump -Fd -j "$1" -Z0 -d bench_split -f "$dir" && zstd -q -1 -T2 --rm -r "$dir"
+  else pg_dump -Fd -j "$1" -Z6 -d bench_split -f "$dir"; fi
+  FD_WALL=$(secs "$t0" "$(now)"); rm -rf "$dir"
+}
 # The split case: pgvault at parallelism 1 and 2 (the database always in parts), and pg_dump -Fd -j 2 to local disk.
 split_case() {
-  local size comp p1 p2 rss1 rss2 pre1 pre2 d1 d2 dratio anchor ratio vs_anchor stream_mbs t0 dir="$RUN_DIR/fd"
+  local size comp p1 p2 rss1 rss2 pre1 pre2 d1 d2 dratio anchor anchor1 bare_ratio ratio vs_anchor stream_mbs
   only bench_split; size=$(dbsize bench_split)
   for comp in gzip:6 zstd:1; do
     # split only this database (not the 8 MB postgres database), whatever its size
     PGVAULT_BACKUP_SPLIT_DATABASE_BYTES=$((size / 2)) pgvault_backup "split-$comp-p1" "$comp" 1; p1=$WALL; rss1=$RSS; pre1=${PREFLIGHT_MS:-0}
     PGVAULT_BACKUP_SPLIT_DATABASE_BYTES=$((size / 2)) pgvault_backup "split-$comp-p2" "$comp" 2; p2=$WALL; rss2=$RSS; pre2=${PREFLIGHT_MS:-0}
-    rm -rf "$dir"; t0=$(now)
-    if [ "${comp%%:*}" = zstd ]; then pg_dump -Fd -j 2 -Z0 -d bench_split -f "$dir" && zstd -q -1 -T2 --rm -r "$dir"
-    else pg_dump -Fd -j 2 -Z6 -d bench_split -f "$dir"; fi
-    anchor=$(secs "$t0" "$(now)"); rm -rf "$dir"
+    bare_fd 1 "$comp"; anchor1=$FD_WALL
+    bare_fd 2 "$comp"; anchor=$FD_WALL
     ratio=$(python3 -c "print(round($p2 / $p1, 3))"); vs_anchor=$(python3 -c "print(round($p2 / $anchor, 3))")
+    bare_ratio=$(python3 -c "print(round($anchor / $anchor1, 3))")
     # the dump phase alone: the backup's time less its preflight (a cold JVM's first connections, seconds here)
     d1=$(python3 -c "print(round($p1 - $pre1 / 1000, 3))"); d2=$(python3 -c "print(round($p2 - $pre2 / 1000, 3))")
     dratio=$(python3 -c "print(round($d2 / $d1, 3))")
     stream_mbs=$(python3 -c "print(round($size / 1e6 / $p1, 1))")
-    printf "split %s (%s MB): parallelism 1 %ss, 2 %ss, ratio %s (target <= 0.65 with gzip); without preflight %ss, %ss, ratio %s; pg_dump -Fd -j 2 %ss, pgvault p2 / that %s (target <= 1.10); one stream %s MB/s; peak RSS %s / %s MB\n" \
-      "$comp" $((size / 1000000)) "$p1" "$p2" "$ratio" "$d1" "$d2" "$dratio" "$anchor" "$vs_anchor" "$stream_mbs" $((rss1 / 1024)) $((rss2 / 1024))
-    add "{\"case\":\"split\",\"compression\":\"$comp\",\"db_bytes\":$size,\"p1_s\":$p1,\"p2_s\":$p2,\"p2_over_p1\":$ratio,\"p1_dump_s\":$d1,\"p2_dump_s\":$d2,\"p2_over_p1_dump\":$dratio,\"pg_dump_fd_j2_s\":$anchor,\"p2_over_fd_j2\":$vs_anchor,\"p1_mb_per_s\":$stream_mbs,\"p1_peak_rss_kb\":$rss1,\"p2_peak_rss_kb\":$rss2}"
+    printf "split %s (%s MB): parallelism 1 %ss, 2 %ss, ratio %s (target <= 0.65 with gzip); without preflight %ss, %ss, ratio %s; pg_dump -Fd -j 1 %ss, -j 2 %ss (the bare tool's own ratio %s), pgvault p2 / -j 2 %s (target <= 1.10); one stream %s MB/s; peak RSS %s / %s MB\n" \
+      "$comp" $((size / 1000000)) "$p1" "$p2" "$ratio" "$d1" "$d2" "$dratio" "$anchor1" "$anchor" "$bare_ratio" "$vs_anchor" "$stream_mbs" $((rss1 / 1024)) $((rss2 / 1024))
+    add "{\"case\":\"split\",\"compression\":\"$comp\",\"db_bytes\":$size,\"p1_s\":$p1,\"p2_s\":$p2,\"p2_over_p1\":$ratio,\"p1_dump_s\":$d1,\"p2_dump_s\":$d2,\"p2_over_p1_dump\":$dratio,\"pg_dump_fd_j1_s\":$anchor1,\"pg_dump_fd_j2_s\":$anchor,\"fd_j2_over_j1\":$bare_ratio,\"p2_over_fd_j2\":$vs_anchor,\"p1_mb_per_s\":$stream_mbs,\"p1_peak_rss_kb\":$rss1,\"p2_peak_rss_kb\":$rss2}"
   done
 }
 

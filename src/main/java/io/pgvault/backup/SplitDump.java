@@ -18,13 +18,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One database larger than {@code pgvault.backup.split-database-bytes}, dumped as parts ({@link SplitPlan}) by
  * several {@code pg_dump --snapshot} at once, all from the database's one exported snapshot: the parts fit
- * together exactly as one dump would. Each part is its own checksummed file (manifest {@code part}); the parts
- * share the backup's dump slots with the other databases, and one failed part stops its siblings and fails the
- * backup. The caller holds the snapshot until this returns.
+ * together exactly as one dump would. Each part is its own checksummed file (manifest {@code part}); the data
+ * parts share the backup's dump slots with the other databases, and one failed part stops its siblings and fails
+ * the backup. The caller holds the snapshot until this returns.
  */
 final class SplitDump {
 
@@ -48,33 +49,39 @@ final class SplitDump {
     List<Manifest.File> dump(DatabaseFacts db, ExportedSnapshot snapshot, DumpStream.Dump dump,
             Function<ExportedSnapshot, List<Manifest.TableStat>> census) {
         List<SplitPlan.Part> parts = SplitPlan.parts(DataTables.of(snapshot), dump.workers());
-        LOG.infof("Database \"%s\" (%d bytes) is dumped in %d parts from one snapshot, up to %d at once",
-                db.name(), db.sizeBytes(), parts.size(), Math.min(dump.workers(), parts.size()));
+        int dataParts = (int) parts.stream().filter(SplitPlan.Part::data).count();
+        LOG.infof("Database \"%s\" (%d bytes) is dumped in %d parts from one snapshot, %d data stream(s) at once",
+                db.name(), db.sizeBytes(), parts.size(), Math.min(dump.workers(), dataParts));
         dump.progress().splitInto(parts.size());
         RunningDumps running = dump.running().child();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(dump.workers(), parts.size())));
+        // The data parts take the backup's dump slots; the two schema parts (catalog reads of seconds) run one
+        // after the other beside them without a slot, as pg_dump -j's leader does, so they never delay a stream.
+        ExecutorService dataPool = Executors.newFixedThreadPool(Math.max(1, Math.min(dump.workers(), dataParts)));
+        ExecutorService schemaThread = Executors.newSingleThreadExecutor();
+        List<ExecutorService> pools = List.of(dataPool, schemaThread);
         try {
             List<Future<Manifest.File>> futures = new ArrayList<>();
             for (SplitPlan.Part part : parts) {
                 DumpStream.Dump partDump = dump.to(BackupLayout.partFile(dump.path(), part.name()), running);
-                futures.add(pool.submit(JobContext.wrap(() -> dumpPart(db, snapshot, part, partDump))));
+                futures.add((part.data() ? dataPool : schemaThread)
+                        .submit(JobContext.wrap(() -> dumpPart(db, snapshot, part, partDump))));
             }
-            List<Manifest.TableStat> tables = countWhileDumping(snapshot, census, running, pool, futures);
-            List<Manifest.File> files = running.collect(futures, List.of(pool));
+            List<Manifest.TableStat> tables = countWhileDumping(snapshot, census, running, pools, futures);
+            List<Manifest.File> files = running.collect(futures, pools);
             return inRestoreOrder(withTables(files, parts, tables));
         } finally {
-            pool.shutdownNow();
+            pools.forEach(ExecutorService::shutdownNow);
         }
     }
 
     /** The census, while the parts run: the snapshot's session is otherwise idle, and it sees their data. */
     private static List<Manifest.TableStat> countWhileDumping(ExportedSnapshot snapshot,
-            Function<ExportedSnapshot, List<Manifest.TableStat>> census, RunningDumps running, ExecutorService pool,
-            List<Future<Manifest.File>> futures) {
+            Function<ExportedSnapshot, List<Manifest.TableStat>> census, RunningDumps running,
+            List<ExecutorService> pools, List<Future<Manifest.File>> futures) {
         try {
             return census.apply(snapshot);
         } catch (RuntimeException e) {
-            running.stopAll(List.of(pool), futures); // no part may commit after the database failed
+            running.stopAll(pools, futures); // no part may commit after the database failed
             throw e;
         }
     }
@@ -85,8 +92,9 @@ final class SplitDump {
         args.addAll(part.args());
         ProcessBuilder pb = tools.command(db.name(), "pg_dump", args);
         String what = "database \"" + db.name() + "\" (part " + part.name() + ")";
-        BlockBlobSink.StoredFile stored = dump.slots().call(() -> streams.stream(pb, what, "application/octet-stream",
-                db.name() + " (" + part.name() + ")", dump));
+        Supplier<BlockBlobSink.StoredFile> stream = () -> streams.stream(pb, what,
+                "application/octet-stream", db.name() + " (" + part.name() + ")", dump);
+        BlockBlobSink.StoredFile stored = part.data() ? dump.slots().call(stream) : stream.get();
         return new Manifest.File(Manifest.File.KIND_DATABASE, db.name(), db.owner(), db.sizeBytes(), dump.relative(),
                 stored.bytes(), stored.sha256(), stored.md5Base64(), dump.compression().toString(),
                 dump.resume().now(), null, part.name(), null);
@@ -106,7 +114,7 @@ final class SplitDump {
             SplitPlan.Part p = parts.get(i);
             Set<String> own = new HashSet<>();
             p.tables().forEach(t -> own.add(key(t)));
-            List<Manifest.TableStat> mine = !p.name().startsWith(Manifest.PART_DATA_PREFIX) ? null
+            List<Manifest.TableStat> mine = !p.data() ? null
                     : tables.stream().filter(t -> p.byTable() ? own.contains(key(t)) : !byTable.contains(key(t))).toList();
             out.add(new Manifest.File(f.kind(), f.database(), f.owner(), f.databaseSizeBytes(), f.path(), f.bytes(),
                     f.sha256(), f.md5(), f.compression(), f.dumpedAt(), f.reusedFrom(), f.part(), mine));

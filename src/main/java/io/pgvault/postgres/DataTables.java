@@ -17,7 +17,8 @@ import java.util.List;
  * stays in the stream without {@code -t} where pg_dump's own rules apply: temporary tables, system schemas, and
  * members of extensions (pg_dump dumps an extension's configuration tables only with the extension).
  *
- * <p>Sizes come from {@code pg_total_relation_size}, which takes an ACCESS SHARE lock on each table until the
+ * <p>Sizes come from {@code pg_table_size} (the rows with their TOAST, not the indexes: what COPY reads and a data
+ * part writes), which takes an ACCESS SHARE lock on each table until the
  * snapshot's transaction ends — the lock pg_dump takes on every table anyway, here from the snapshot's moment on,
  * so no table is dropped or rewritten between the snapshot and the parts' own locks (pg_dump's parallel leader
  * does the same). Partitioned tables are locked too (their size is 0): a part that dumps one partition with
@@ -27,12 +28,12 @@ import java.util.List;
  */
 public final class DataTables {
 
-    /** One table with rows: schema, name, bytes on disk (with indexes and TOAST). */
+    /** One table with rows: schema, name, bytes of its rows on disk (with TOAST, without indexes). */
     public record Table(String schema, String name, long bytes) {
     }
 
     private static final String TABLES = """
-            SELECT n.nspname, c.relname, pg_catalog.pg_total_relation_size(c.oid), c.relkind = 'r'
+            SELECT n.nspname, c.relname, pg_catalog.pg_table_size(c.oid), c.relkind = 'r'
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
               AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
