@@ -285,6 +285,12 @@ class InfraConsistencyTest {
     }
 
     @Test
+    void theWorkerUsesTheArchiveTheDockerfileWrites() throws IOException {
+        assertNoProblems(InfraChecks.checkWorkerArchive(Files.readString(root.resolve("infra/app/function.bicep")),
+                Files.readString(root.resolve("Dockerfile")), Files.readString(root.resolve("bin/pgvault"))));
+    }
+
+    @Test
     void mvnPackageWritesTheFolderTheDockerfileCopies() throws IOException {
         Map<String, String> appProps = new HashMap<>();
         Path ap = root.resolve("src/main/resources/application.properties");
