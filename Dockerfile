@@ -39,3 +39,25 @@ RUN set -eux; \
     "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dumpall" --version
 
 COPY target/azure-functions/pgvault/ /home/site/wwwroot/
+
+# Class-data sharing for the Java worker's JVM (docs/performance.md, "Class-data sharing"): this image's own JVM
+# loads the app the way the worker does and writes a dynamic archive, which languageWorkers__java__arguments
+# (infra/app/function.bicep) hands to the worker's JVM: -XX:SharedArchiveFile=/home/site/wwwroot/pgvault-worker.jsa.
+# The training program runs in the java launcher's source-file mode with the worker's jar as its only class path —
+# the worker's JVM runs `-jar` that jar, and an archive is used only by a JVM whose class path starts with the one it
+# was made with. It gets the worker's options (worker.config.json, less -noverify: an archive made with verification
+# serves a JVM without it, not the reverse) and bin/pgvault's memory options, and loads, besides the app's start-up,
+# the classes real backups and restores load (src/main/cds/classes.txt). The worker's annotationLib jar joins the
+# app's class loader, as the worker adds it. A wrong path fails this build rather than leaving the archive out.
+ARG WORKER_DIR=/azure-functions-host/workers/java
+COPY src/main/cds/WorkerTraining.java src/main/cds/classes.txt /opt/pgvault-cds/
+RUN set -eux; \
+    worker="${WORKER_DIR}/azure-functions-java-worker.jar"; \
+    test -f "$worker"; \
+    "${JAVA_HOME}/bin/java" -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true \
+        -Xms32m -Xmx1g -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k \
+        -XX:ArchiveClassesAtExit=/home/site/wwwroot/pgvault-worker.jsa \
+        -cp "$worker" /opt/pgvault-cds/WorkerTraining.java /home/site/wwwroot /opt/pgvault-cds/classes.txt \
+        "${WORKER_DIR}"/annotationLib/azure-functions-java-library*.jar; \
+    test -s /home/site/wwwroot/pgvault-worker.jsa; \
+    rm -rf /opt/pgvault-cds

@@ -240,7 +240,9 @@ var appSettings = union({
   // JVM options of the Java worker (the host appends them to its java command line): explicit heap, metaspace,
   // code cache and thread stacks, the same as bin/pgvault's, so the worker's memory does not follow the instance's
   // RAM (docs/performance.md, "Pipeline against pgvault, memory, cold start"). -Xmx leaves room for the block schedule's larger blocks.
-  languageWorkers__java__arguments: '-Xms32m -Xmx1g -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k'
+  // Then the class-data-sharing archive the Dockerfile writes with the image's JVM (docs/performance.md, "Class-data
+  // sharing"): -Xshare:auto loads classes as usual if the JVM rejects it, and the cds logs are off so that is silent.
+  languageWorkers__java__arguments: '-Xms32m -Xmx1g -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:SharedArchiveFile=/home/site/wwwroot/pgvault-worker.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off'
   // Container app: the code is in the image, /home is not an Azure Files share (no shared key).
   WEBSITES_ENABLE_APP_SERVICE_STORAGE: 'false'
   AzureWebJobsStorage__accountName: hostStorageAccountName

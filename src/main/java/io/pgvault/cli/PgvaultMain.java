@@ -18,6 +18,7 @@ public class PgvaultMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
+        CdsTraining.loadListedClasses(); // only in the package build's training run (-Dpgvault-cds.classes)
         if (args.length == 0) {
             Quarkus.waitForExit();
             return 0;

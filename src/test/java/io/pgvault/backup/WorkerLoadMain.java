@@ -107,8 +107,14 @@ public final class WorkerLoadMain {
                     return;
                 }
                 Object instance = injector.getInstance(function);
+                long instanceAt = sinceJvmStart();
                 System.out.println("INSTANCE " + function.getName() + " (" + instance.getClass().getSimpleName() + ")");
-                run.invoke(instance, "{\"isPastDue\":false}", c);
+                try {
+                    run.invoke(instance, "{\"isPastDue\":false}", c);
+                } finally {
+                    System.out.println("TIMING instance " + instanceAt + " ms, invocation ended " + sinceJvmStart()
+                            + " ms after the JVM's start");
+                }
             }
         };
         try {
@@ -132,6 +138,12 @@ public final class WorkerLoadMain {
         } catch (ReflectiveOperationException | RuntimeException e) {
             System.out.println("STOP-FAILED " + e);
         }
+    }
+
+    /** Milliseconds since this JVM's process started (the OS's start time: 10 ms steps on Linux). */
+    static long sinceJvmStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     static String oneLine(String s) {

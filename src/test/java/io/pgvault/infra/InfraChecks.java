@@ -382,11 +382,61 @@ final class InfraChecks {
      * .dockerignore keeps the COPY source in the build context and keeps the developer's
      * local.settings.json (which the Quarkus build copies next to the app) out of the image.
      */
+    private static final Pattern WORKER_ARGUMENTS = Pattern.compile("languageWorkers__java__arguments:\\s*'([^']*)'");
+    private static final Pattern SHARED_ARCHIVE = Pattern.compile("-XX:SharedArchiveFile=(\\S+)");
+    private static final Pattern ARCHIVE_AT_EXIT = Pattern.compile("-XX:ArchiveClassesAtExit=(\\S+)");
+    private static final Pattern MEMORY_OPTIONS = Pattern.compile("-Xms\\S+ -Xmx\\S+ -XX:MaxMetaspaceSize=\\S+"
+            + " -XX:ReservedCodeCacheSize=\\S+ -Xss\\S+");
+
+    /**
+     * The worker's class-data-sharing archive (docs/performance.md): function.bicep's languageWorkers__java__arguments
+     * names the archive the Dockerfile's training run writes, with -Xshare:auto (a rejected archive costs no start),
+     * and the worker, the image's training run and bin/pgvault share one set of memory options.
+     */
+    static List<String> checkWorkerArchive(String functionBicep, String dockerfile, String binPgvault) {
+        List<String> problems = new ArrayList<>();
+        Matcher args = WORKER_ARGUMENTS.matcher(functionBicep);
+        if (!args.find()) {
+            return List.of("function.bicep has no languageWorkers__java__arguments string");
+        }
+        String arguments = args.group(1);
+        Matcher used = SHARED_ARCHIVE.matcher(arguments);
+        Matcher written = ARCHIVE_AT_EXIT.matcher(dockerfile);
+        if (!used.find()) {
+            problems.add("languageWorkers__java__arguments names no -XX:SharedArchiveFile: " + arguments);
+        } else if (!written.find()) {
+            problems.add("the Dockerfile writes no archive (-XX:ArchiveClassesAtExit) for " + used.group(1));
+        } else if (!used.group(1).equals(written.group(1))) {
+            problems.add("the worker uses " + used.group(1) + " but the Dockerfile writes " + written.group(1));
+        }
+        if (!arguments.contains("-Xshare:auto")) {
+            problems.add("languageWorkers__java__arguments lacks -Xshare:auto (a rejected archive would stop the JVM)");
+        }
+        Matcher memory = MEMORY_OPTIONS.matcher(arguments);
+        if (!memory.find()) {
+            problems.add("languageWorkers__java__arguments has no memory options: " + arguments);
+        } else {
+            String options = memory.group();
+            if (!dockerfile.replaceAll("\\s*\\\\\n\\s*", " ").contains(options)) {
+                problems.add("the Dockerfile's training run lacks the worker's memory options " + options);
+            }
+            if (!binPgvault.contains("MEMORY_OPTS=(" + options + ")")) {
+                problems.add("bin/pgvault's MEMORY_OPTS differ from the worker's " + options);
+            }
+        }
+        return problems;
+    }
+
     static List<String> checkDockerignore(String dockerignore, String functionAppName) {
         List<String> problems = new ArrayList<>();
         String dir = "target/azure-functions/" + functionAppName;
         if (DockerIgnore.excluded(dockerignore, dir + "/host.json")) {
             problems.add(".dockerignore excludes " + dir + "/, which the Dockerfile copies");
+        }
+        for (String cds : List.of("src/main/cds/WorkerTraining.java", "src/main/cds/classes.txt")) {
+            if (DockerIgnore.excluded(dockerignore, cds)) {
+                problems.add(".dockerignore excludes " + cds + ", which the Dockerfile's class-data-sharing step copies");
+            }
         }
         if (!DockerIgnore.excluded(dockerignore, dir + "/local.settings.json")) {
             problems.add(".dockerignore lets " + dir + "/local.settings.json (local secrets) into the image");

@@ -368,11 +368,37 @@ class InfraChecksNegativeTest {
     }
 
     @Test
+    void workerArchiveChecks() {
+        String memory = "-Xms32m -Xmx1g -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k";
+        String bicep = "  languageWorkers__java__arguments: '" + memory
+                + " -XX:SharedArchiveFile=/home/site/wwwroot/w.jsa -Xshare:auto -Xlog:cds=off'\n";
+        String docker = "RUN java -XX:+TieredCompilation \\\n    " + memory
+                + " \\\n    -XX:ArchiveClassesAtExit=/home/site/wwwroot/w.jsa -cp worker.jar T.java\n";
+        String bin = "MEMORY_OPTS=(" + memory + ")\n";
+        assertEquals(List.of(), InfraChecks.checkWorkerArchive(bicep, docker, bin));
+        assertFails(InfraChecks.checkWorkerArchive(bicep.replace("w.jsa", "x.jsa"), docker, bin),
+                "the worker uses /home/site/wwwroot/x.jsa but the Dockerfile writes /home/site/wwwroot/w.jsa");
+        assertFails(InfraChecks.checkWorkerArchive(bicep.replace(" -XX:SharedArchiveFile=/home/site/wwwroot/w.jsa", ""),
+                docker, bin), "names no -XX:SharedArchiveFile");
+        assertFails(InfraChecks.checkWorkerArchive(bicep, docker.replace("ArchiveClassesAtExit", "Foo"), bin),
+                "writes no archive");
+        assertFails(InfraChecks.checkWorkerArchive(bicep.replace(" -Xshare:auto", ""), docker, bin), "lacks -Xshare:auto");
+        assertFails(InfraChecks.checkWorkerArchive(bicep, docker.replace("-Xmx1g", "-Xmx2g"), bin),
+                "training run lacks the worker's memory options");
+        assertFails(InfraChecks.checkWorkerArchive(bicep, docker, bin.replace("-Xss512k", "-Xss1m")),
+                "bin/pgvault's MEMORY_OPTS differ");
+        assertFails(InfraChecks.checkWorkerArchive("", docker, bin), "no languageWorkers__java__arguments");
+    }
+
+    @Test
     void dockerignoreChecks() {
-        String good = "*\n!target/azure-functions/pgvault/\ntarget/azure-functions/pgvault/local.settings.json\n";
+        String good = "*\n!target/azure-functions/pgvault/\ntarget/azure-functions/pgvault/local.settings.json\n"
+                + "!src/main/cds/WorkerTraining.java\n!src/main/cds/classes.txt\n";
         assertEquals(List.of(), InfraChecks.checkDockerignore(good, "pgvault"));
         assertFails(InfraChecks.checkDockerignore("*\n", "pgvault"), "excludes target/azure-functions/pgvault/");
         assertFails(InfraChecks.checkDockerignore("*\n!target/\n", "pgvault"), "local.settings.json (local secrets)");
+        assertFails(InfraChecks.checkDockerignore(good.replace("!src/main/cds/classes.txt\n", ""), "pgvault"),
+                "excludes src/main/cds/classes.txt");
     }
 
     @Test

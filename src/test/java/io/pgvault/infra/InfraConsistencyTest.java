@@ -285,6 +285,18 @@ class InfraConsistencyTest {
     }
 
     @Test
+    void theWorkerUsesTheArchiveTheDockerfileWrites() throws IOException {
+        String bin = Files.readString(root.resolve("bin/pgvault"));
+        assertNoProblems(InfraChecks.checkWorkerArchive(Files.readString(root.resolve("infra/app/function.bicep")),
+                Files.readString(root.resolve("Dockerfile")), bin));
+        // The CLI's archive is trained with bin/pgvault's memory options too (pom.xml, class-data-sharing-archive).
+        java.util.regex.Matcher memory = java.util.regex.Pattern.compile("MEMORY_OPTS=\\(([^)]*)\\)").matcher(bin);
+        assertTrue(memory.find(), "bin/pgvault sets MEMORY_OPTS");
+        assertTrue(Files.readString(root.resolve("pom.xml")).contains("<arg line=\"" + memory.group(1) + "\"/>"),
+                "pom.xml's class-data-sharing training run uses bin/pgvault's memory options " + memory.group(1));
+    }
+
+    @Test
     void mvnPackageWritesTheFolderTheDockerfileCopies() throws IOException {
         Map<String, String> appProps = new HashMap<>();
         Path ap = root.resolve("src/main/resources/application.properties");
