@@ -163,7 +163,7 @@ file_then_upload() { # db compression -> B_WALL B_UPLOAD (the upload step alone,
   if [ "${2%%:*}" = zstd ]; then pg_dump -Fc -Z0 -d "$1" | zstd -q -"${2#zstd:}" -T2 -o "$f"
   else pg_dump -Fc -Z"${2#gzip:}" -d "$1" -f "$f"; fi
   t1=$(now)
-  bin/pgvault upload-file --file "$f" --blob "$STAMP-$1-${2%%:*}.dump" >/dev/null
+  bin/pgvault upload-file --file "$f" --blob "$STAMP-$1-${2%%:*}-$(date +%s%N).dump" >/dev/null # one name per run: the vault never replaces a blob
   B_WALL=$(secs "$t0" "$(now)"); B_UPLOAD=$(secs "$t1" "$(now)")
   B_BYTES=$(stat -c %s "$f"); rm -f "$f"
 }
