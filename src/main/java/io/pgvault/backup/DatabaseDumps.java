@@ -28,7 +28,8 @@ import java.util.stream.IntStream;
  * included database, several at once, each tool's stdout streamed into a new blob of the backup's folder. Each
  * database is dumped from a snapshot exported for it ({@link ExportedSnapshot}); one larger than
  * {@code pgvault.backup.split-database-bytes} is dumped in parts from that one snapshot ({@link SplitDump}). At
- * most {@code pgvault.backup.parallelism} pg_dump run at once, whole databases and parts alike ({@link DumpSlots}).
+ * most {@code pgvault.backup.parallelism} pg_dump run at once, whole databases and data parts alike
+ * ({@link DumpSlots}); the roles dump and a split database's schema parts run beside the slots.
  * One failure stops every other dump, and no file of a failed backup is committed after the failure.
  */
 @ApplicationScoped

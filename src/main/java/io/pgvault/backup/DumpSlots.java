@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * The backup's pg_dump slots: {@code pgvault.backup.parallelism} tools at once, shared by whole databases and the
- * parts of split ones (first come, first served), so a split database never adds processes, server backends or
- * cores beyond the setting. A task waits for a slot only while it holds none, so no two tasks wait for each other.
+ * data parts of split ones (first come, first served), so a split database's data streams never add processes,
+ * server backends or cores beyond the setting (its two short schema parts run beside them, as the roles dump does). A task waits for a slot only while it holds none, so no two tasks wait for each other.
  */
 final class DumpSlots {
 
