@@ -57,13 +57,14 @@ class CdsArchiveIT {
     @Test
     void aRealBackupTakesWhatItLoadsFromTheArchive() throws Exception {
         assertTrue(Files.isRegularFile(TARGET.resolve("app-cds.jsa")), "mvn package wrote target/app-cds.jsa");
-        Path log = Files.createTempFile("pgvault-cds-class-load", ".txt");
+        Files.createDirectories(TARGET.resolve("failsafe-reports"));
+        Path log = TARGET.resolve("failsafe-reports/CdsArchiveIT-class-load.txt"); // a report beside the others, not in /tmp
+        Files.deleteIfExists(log);
         ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/pgvault").toString(), "backup")
                 .redirectErrorStream(true).redirectOutput(TARGET.resolve("failsafe-reports/CdsArchiveIT-backup.txt").toFile());
         pb.environment().put("PGVAULT_VAULT_CONTAINER", "cds-archive-it-" + System.currentTimeMillis());
         pb.environment().put("PGVAULT_JAVA_OPTS", "-Xlog:class+load:file=" + log);
         pb.environment().remove("PGVAULT_NO_CDS");
-        Files.createDirectories(TARGET.resolve("failsafe-reports"));
         Process backup = pb.start();
         backup.getOutputStream().close();
         assertTrue(backup.waitFor(5, TimeUnit.MINUTES), "the backup ended");
